@@ -1,0 +1,434 @@
+package dev.ubiq.runtime;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.ubiq.abi.Capability;
+import dev.ubiq.abi.FunctionShape;
+import dev.ubiq.runtime.UbiqException.InvalidManifestException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a function asks of the runtime. Every field but {@code name} is optional: unset fields take
+ * the node's {@link Limits} defaults at deploy, and values above the node's caps are refused there.
+ * Unknown fields are errors, so a typo never silently falls back to a default.
+ *
+ * <pre>{@code
+ * name = "thumbnail"
+ * shape = "reactor"            # or "wasi-command"; inferred from the exports when absent
+ * max_memory_mb = 64
+ * timeout_ms = 2000
+ * max_concurrency = 8
+ * min_warm = 1                 # reactors: instances kept ready
+ * idle_ttl_ms = 60000          # reactors: idle instances above min_warm expire after this
+ * reuse_instances = true       # reactors: false gives every call a fresh instance
+ * args = ["--fast"]            # WASI commands: argv after the program name
+ * capabilities = ["kv:thumbs"] # deny by default
+ * [env]
+ * MODE = "prod"
+ * [dirs]                       # guest path = host path, preopened
+ * "/data" = "/srv/thumbs"
+ * }</pre>
+ *
+ * The same keys work in JSON. Build in code with {@link #builder(String)}.
+ */
+public final class Manifest {
+    /** Every key a manifest may hold. */
+    public static final Set<String> KNOWN_FIELDS = Set.of("name", "shape", "max_memory_mb",
+            "timeout_ms", "max_concurrency", "min_warm", "idle_ttl_ms", "reuse_instances", "args",
+            "env", "dirs", "capabilities");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TomlMapper TOML = new TomlMapper();
+
+    private final String name;
+    private final FunctionShape shape;
+    private final Long maxMemoryBytes;
+    private final Long timeoutMs;
+    private final Integer maxConcurrency;
+    private final Integer minWarm;
+    private final Long idleTtlMs;
+    private final Boolean reuseInstances;
+    private final List<String> args;
+    private final Map<String, String> env;
+    private final Map<String, String> dirs;
+    private final List<Capability> capabilities;
+
+    private Manifest(Builder b) {
+        this.name = b.name;
+        this.shape = b.shape;
+        this.maxMemoryBytes = b.maxMemoryBytes;
+        this.timeoutMs = b.timeoutMs;
+        this.maxConcurrency = b.maxConcurrency;
+        this.minWarm = b.minWarm;
+        this.idleTtlMs = b.idleTtlMs;
+        this.reuseInstances = b.reuseInstances;
+        this.args = List.copyOf(b.args);
+        this.env = Map.copyOf(b.env);
+        this.dirs = Map.copyOf(b.dirs);
+        this.capabilities = List.copyOf(b.capabilities);
+    }
+
+    /** Function names: 1-64 characters of {@code [A-Za-z0-9_-]}, starting with a letter or digit. */
+    public static boolean isValidName(String name) {
+        return name != null && name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Reads a {@code .toml} or {@code .json} file (by extension; other names are tried as TOML). */
+    public static Manifest parse(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InvalidManifestException("cannot read manifest " + file + ": " + e.getMessage(), e);
+        }
+        return file.getFileName().toString().endsWith(".json") ? parseJson(text) : parseToml(text);
+    }
+
+    public static Manifest parseToml(String text) {
+        try {
+            return fromTree(TOML.readTree(text));
+        } catch (JacksonException e) {
+            throw new InvalidManifestException("manifest is not valid TOML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static Manifest parseJson(String text) {
+        try {
+            return fromTree(JSON.readTree(text));
+        } catch (JacksonException e) {
+            throw new InvalidManifestException("manifest is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Manifest fromTree(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new InvalidManifestException("manifest must be a table/object of fields");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!KNOWN_FIELDS.contains(f)) {
+                throw new InvalidManifestException("unknown manifest field '" + f + "' (known: "
+                        + String.join(", ", KNOWN_FIELDS.stream().sorted().toList()) + ")");
+            }
+        }
+        Builder b = new Builder(root.has("name") ? text(root, "name") : null);
+        if (root.has("shape")) {
+            try {
+                b.withShape(FunctionShape.parse(text(root, "shape")));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidManifestException("field 'shape': " + e.getMessage());
+            }
+        }
+        if (root.has("max_memory_mb")) {
+            b.withMaxMemoryBytes(integer(root, "max_memory_mb", 1, 4096) << 20);
+        }
+        if (root.has("timeout_ms")) {
+            b.withTimeoutMs(integer(root, "timeout_ms", 1, Long.MAX_VALUE));
+        }
+        if (root.has("max_concurrency")) {
+            b.withMaxConcurrency((int) integer(root, "max_concurrency", 1, Integer.MAX_VALUE));
+        }
+        if (root.has("min_warm")) {
+            b.withMinWarm((int) integer(root, "min_warm", 0, Integer.MAX_VALUE));
+        }
+        if (root.has("idle_ttl_ms")) {
+            b.withIdleTtlMs(integer(root, "idle_ttl_ms", 1, Long.MAX_VALUE));
+        }
+        if (root.has("reuse_instances")) {
+            JsonNode n = root.get("reuse_instances");
+            if (!n.isBoolean()) {
+                throw new InvalidManifestException("field 'reuse_instances': expected true or false, got " + n);
+            }
+            b.withReuseInstances(n.booleanValue());
+        }
+        if (root.has("args")) {
+            b.withArgs(stringList(root, "args"));
+        }
+        if (root.has("env")) {
+            stringTable(root, "env").forEach(b::withEnv);
+        }
+        if (root.has("dirs")) {
+            stringTable(root, "dirs").forEach(b::withDir);
+        }
+        if (root.has("capabilities")) {
+            for (String c : stringList(root, "capabilities")) {
+                b.withCapability(c);
+            }
+        }
+        return b.buildUnnamed();
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (!n.isTextual()) {
+            throw new InvalidManifestException("field '" + field + "': expected a string, got " + n);
+        }
+        return n.textValue();
+    }
+
+    private static long integer(JsonNode root, String field, long min, long max) {
+        JsonNode n = root.get(field);
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new InvalidManifestException("field '" + field + "': expected an integer, got " + n);
+        }
+        long v = n.longValue();
+        if (v < min || v > max) {
+            throw new InvalidManifestException("field '" + field + "': " + v + " is out of range ["
+                    + min + ", " + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "..." : max) + "]");
+        }
+        return v;
+    }
+
+    private static List<String> stringList(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (!n.isArray()) {
+            throw new InvalidManifestException("field '" + field + "': expected a list of strings, got " + n);
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : n) {
+            if (!e.isTextual()) {
+                throw new InvalidManifestException("field '" + field + "': expected strings, got " + e);
+            }
+            out.add(e.textValue());
+        }
+        return out;
+    }
+
+    private static Map<String, String> stringTable(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (!n.isObject()) {
+            throw new InvalidManifestException("field '" + field + "': expected a table of strings, got " + n);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new InvalidManifestException("field '" + field + "." + e.getKey()
+                        + "': expected a string, got " + e.getValue());
+            }
+            out.put(e.getKey(), e.getValue().textValue());
+        }
+        return out;
+    }
+
+    /** The function's name, or {@code null} when the manifest leaves it to the deploy call. */
+    public String name() {
+        return name;
+    }
+
+    /** The declared shape, or {@code null} to infer it from the exports. */
+    public FunctionShape shape() {
+        return shape;
+    }
+
+    /** Linear memory limit in bytes, or {@code null} for the node default. */
+    public Long maxMemoryBytes() {
+        return maxMemoryBytes;
+    }
+
+    /** Deadline per invocation, or {@code null} for the node default. */
+    public Long timeoutMs() {
+        return timeoutMs;
+    }
+
+    /** Concurrent invocations allowed, or {@code null} for the node default. */
+    public Integer maxConcurrency() {
+        return maxConcurrency;
+    }
+
+    /** Reactor instances kept warm, or {@code null} for the default (1). */
+    public Integer minWarm() {
+        return minWarm;
+    }
+
+    /** Idle expiry of warm reactor instances, or {@code null} for the default (60 s). */
+    public Long idleTtlMs() {
+        return idleTtlMs;
+    }
+
+    /** Whether reactor instances are reused, or {@code null} for the default (true). */
+    public Boolean reuseInstances() {
+        return reuseInstances;
+    }
+
+    public List<String> args() {
+        return args;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** Preopened directories: guest path to host path. */
+    public Map<String, String> dirs() {
+        return dirs;
+    }
+
+    public List<Capability> capabilities() {
+        return capabilities;
+    }
+
+    /** This manifest with {@code name} set; an existing different name is an error. */
+    public Manifest withName(String newName) {
+        if (name != null && !name.equals(newName)) {
+            throw new InvalidManifestException(
+                    "manifest names function '" + name + "' but it is deployed as '" + newName + "'");
+        }
+        Builder b = toBuilder();
+        b.name = newName;
+        return b.build();
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.shape = shape;
+        b.maxMemoryBytes = maxMemoryBytes;
+        b.timeoutMs = timeoutMs;
+        b.maxConcurrency = maxConcurrency;
+        b.minWarm = minWarm;
+        b.idleTtlMs = idleTtlMs;
+        b.reuseInstances = reuseInstances;
+        b.args.addAll(args);
+        b.env.putAll(env);
+        b.dirs.putAll(dirs);
+        b.capabilities.addAll(capabilities);
+        return b;
+    }
+
+    /** Builds manifests in code; {@link #build()} validates. */
+    public static final class Builder {
+        private String name;
+        private FunctionShape shape;
+        private Long maxMemoryBytes;
+        private Long timeoutMs;
+        private Integer maxConcurrency;
+        private Integer minWarm;
+        private Long idleTtlMs;
+        private Boolean reuseInstances;
+        private final List<String> args = new ArrayList<>();
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final Map<String, String> dirs = new LinkedHashMap<>();
+        private final List<Capability> capabilities = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder withShape(FunctionShape v) {
+            shape = v;
+            return this;
+        }
+
+        public Builder withMaxMemoryBytes(long v) {
+            if (v <= 0) {
+                throw new InvalidManifestException("max memory must be positive, got " + v);
+            }
+            maxMemoryBytes = v;
+            return this;
+        }
+
+        public Builder withTimeoutMs(long v) {
+            if (v <= 0) {
+                throw new InvalidManifestException("timeout must be positive, got " + v);
+            }
+            timeoutMs = v;
+            return this;
+        }
+
+        public Builder withMaxConcurrency(int v) {
+            if (v <= 0) {
+                throw new InvalidManifestException("max concurrency must be positive, got " + v);
+            }
+            maxConcurrency = v;
+            return this;
+        }
+
+        public Builder withMinWarm(int v) {
+            if (v < 0) {
+                throw new InvalidManifestException("min_warm must not be negative, got " + v);
+            }
+            minWarm = v;
+            return this;
+        }
+
+        public Builder withIdleTtlMs(long v) {
+            if (v <= 0) {
+                throw new InvalidManifestException("idle_ttl_ms must be positive, got " + v);
+            }
+            idleTtlMs = v;
+            return this;
+        }
+
+        public Builder withReuseInstances(boolean v) {
+            reuseInstances = v;
+            return this;
+        }
+
+        public Builder withArgs(List<String> v) {
+            args.clear();
+            args.addAll(v);
+            return this;
+        }
+
+        public Builder withEnv(String key, String value) {
+            if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+                throw new InvalidManifestException("env: invalid variable '" + key + "'");
+            }
+            env.put(key, value);
+            return this;
+        }
+
+        /** Preopens host directory {@code hostPath} at {@code guestPath} (absolute guest path). */
+        public Builder withDir(String guestPath, String hostPath) {
+            if (!guestPath.startsWith("/") && !guestPath.equals(".")) {
+                throw new InvalidManifestException(
+                        "dirs: guest path '" + guestPath + "' must be absolute (start with /) or '.'");
+            }
+            if (hostPath.isEmpty()) {
+                throw new InvalidManifestException("dirs: empty host path for '" + guestPath + "'");
+            }
+            dirs.put(guestPath, hostPath);
+            return this;
+        }
+
+        public Builder withCapability(String spelled) {
+            try {
+                capabilities.add(Capability.parse(spelled));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidManifestException("capabilities: " + e.getMessage());
+            }
+            return this;
+        }
+
+        /** Validates the name and returns the immutable manifest. */
+        public Manifest build() {
+            if (!isValidName(name)) {
+                throw new InvalidManifestException("invalid function name '" + name
+                        + "' (1-64 of [A-Za-z0-9_-], starting with a letter or digit)");
+            }
+            return new Manifest(this);
+        }
+
+        private Manifest buildUnnamed() {
+            if (name != null && !isValidName(name)) {
+                return build();
+            }
+            return new Manifest(this);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.ubiq.runtime.internal;
+
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * A reusable, bounded in-memory sink for a guest's stdout or stderr. Past {@code limit} bytes it
+ * keeps nothing more and remembers that it overflowed. {@link #reset} lets a pooled reactor
+ * instance reuse it for the next invocation. Not thread-safe: one invocation writes at a time.
+ */
+public final class CaptureStream extends OutputStream {
+    private byte[] buf = new byte[256];
+    private int size;
+    private int limit;
+    private boolean overflowed;
+
+    public CaptureStream(int limit) {
+        this.limit = limit;
+    }
+
+    /** Empties the stream for the next invocation, with a new limit. */
+    public void reset(int newLimit) {
+        size = 0;
+        limit = newLimit;
+        overflowed = false;
+        if (buf.length > 64 * 1024) {
+            buf = new byte[256];
+        }
+    }
+
+    @Override
+    public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        int room = limit - size;
+        int n = Math.min(room, len);
+        if (n < len) {
+            overflowed = true;
+        }
+        if (n <= 0) {
+            return;
+        }
+        if (size + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(size + n, Math.min(limit, buf.length * 2)));
+        }
+        System.arraycopy(b, off, buf, size, n);
+        size += n;
+    }
+
+    public boolean overflowed() {
+        return overflowed;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buf, size);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.ubiq.runtime.internal;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasi.WasiExitException;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.UninstantiableException;
+import com.dylibso.chicory.wasm.UnlinkableException;
+import com.dylibso.chicory.wasm.WasmModule;
+import dev.ubiq.runtime.UbiqException;
+import dev.ubiq.runtime.UbiqException.InstantiationException;
+import dev.ubiq.runtime.UbiqException.UnlinkableModuleException;
+import dev.ubiq.runtime.engine.CompiledModule;
+import dev.ubiq.runtime.engine.EngineInstance;
+import dev.ubiq.runtime.engine.ExecutionMode;
+import dev.ubiq.runtime.engine.GuestExitException;
+import dev.ubiq.runtime.engine.GuestInterruptedException;
+import dev.ubiq.runtime.engine.GuestTrapException;
+import dev.ubiq.runtime.engine.InstanceSpec;
+import dev.ubiq.runtime.engine.ModuleInfo;
+import dev.ubiq.runtime.engine.WasiConfig;
+import java.util.Set;
+import java.util.function.Function;
+
+/** A parsed module plus its machine factory (compiled classes or the interpreter). */
+final class ChicoryCompiledModule implements CompiledModule {
+    private final WasmModule module;
+    private final ModuleInfo info;
+    private final Function<Instance, Machine> machineFactory;
+    private final ExecutionMode mode;
+    private final Set<Integer> interpreted;
+    private final boolean fromCache;
+
+    ChicoryCompiledModule(WasmModule module, ModuleInfo info, Function<Instance, Machine> machineFactory,
+            ExecutionMode mode, Set<Integer> interpreted, boolean fromCache) {
+        this.module = module;
+        this.info = info;
+        this.machineFactory = machineFactory;
+        this.mode = mode;
+        this.interpreted = interpreted;
+        this.fromCache = fromCache;
+    }
+
+    @Override
+    public ModuleInfo info() {
+        return info;
+    }
+
+    @Override
+    public ExecutionMode mode() {
+        return mode;
+    }
+
+    @Override
+    public Set<Integer> interpretedFunctions() {
+        return interpreted;
+    }
+
+    @Override
+    public boolean loadedFromCache() {
+        return fromCache;
+    }
+
+    @Override
+    public EngineInstance instantiate(InstanceSpec spec) {
+        int capPages = (int) Math.min(65536, spec.maxMemoryBytes() >>> 16);
+        LimitedMemory[] memory = new LimitedMemory[1];
+        WasiPreview1 wasi = spec.wasi() == null ? null : wasi(spec.wasi());
+        ImportValues imports = wasi == null
+                ? ImportValues.empty()
+                : ImportValues.builder().addFunction(wasi.toHostFunctions()).build();
+        try {
+            Instance instance = Instance.builder(module)
+                    .withMachineFactory(machineFactory)
+                    .withImportValues(imports)
+                    .withMemoryFactory(limits -> {
+                        LimitedMemory m = new LimitedMemory(limits, capPages);
+                        if (memory[0] == null) {
+                            memory[0] = m;
+                        }
+                        return m;
+                    })
+                    .withUnsafeExecutionListener(ChicoryEngine.INTERRUPT_ON_BRANCH)
+                    .withStart(false)
+                    .build();
+            return new ChicoryInstance(instance, memory[0], wasi);
+        } catch (LimitedMemory.MemoryLimitAtInstantiation e) {
+            close(wasi);
+            throw new UbiqException.LimitExceededException(e.getMessage());
+        } catch (UnlinkableException e) {
+            close(wasi);
+            throw new UnlinkableModuleException("unlinkable module: " + e.getMessage()
+                    + (wasi == null && info.importsWasi() ? "" : describeImports()), e);
+        } catch (UninstantiableException e) {
+            close(wasi);
+            throw new InstantiationException("module failed to instantiate: " + e.getMessage(), e);
+        } catch (ChicoryInterruptedException e) {
+            close(wasi);
+            throw new GuestInterruptedException(e);
+        } catch (ChicoryException | StackOverflowError e) {
+            close(wasi);
+            throw new InstantiationException("module failed to instantiate: " + e.getMessage(), e);
+        }
+    }
+
+    private String describeImports() {
+        var foreign = info.imports().stream()
+                .filter(i -> !i.module().startsWith("wasi_snapshot_preview1"))
+                .map(i -> i.module() + "." + i.name())
+                .toList();
+        return foreign.isEmpty() ? "" : " (the host provides WASI preview1 only; the module imports " + foreign + ")";
+    }
+
+    private static void close(WasiPreview1 wasi) {
+        if (wasi != null) {
+            wasi.close();
+        }
+    }
+
+    private static WasiPreview1 wasi(WasiConfig c) {
+        WasiOptions.Builder o = WasiOptions.builder()
+                .withStdin(c.stdin())
+                .withStdout(c.stdout())
+                .withStderr(c.stderr())
+                .withArguments(c.args());
+        c.env().forEach(o::withEnvironment);
+        c.preopens().forEach(o::withDirectory);
+        return WasiPreview1.builder().withOptions(o.build()).build();
+    }
+
+    /** One Chicory instance. */
+    static final class ChicoryInstance implements EngineInstance {
+        private final Instance instance;
+        private final LimitedMemory memory;
+        private final WasiPreview1 wasi;
+
+        ChicoryInstance(Instance instance, LimitedMemory memory, WasiPreview1 wasi) {
+            this.instance = instance;
+            this.memory = memory;
+            this.wasi = wasi;
+        }
+
+        @Override
+        public EngineFunction function(String exportName) {
+            ExportFunction f;
+            try {
+                f = instance.export(exportName);
+            } catch (ChicoryException e) {
+                return null;
+            }
+            if (f == null) {
+                return null;
+            }
+            return args -> invoke(f, args);
+        }
+
+        private static long[] invoke(ExportFunction f, long[] args) {
+            try {
+                return f.apply(args);
+            } catch (WasiExitException e) {
+                throw new GuestExitException(e.exitCode());
+            } catch (ChicoryInterruptedException e) {
+                throw new GuestInterruptedException(e);
+            } catch (StackOverflowError e) {
+                throw new GuestTrapException("call stack exhausted", e);
+            } catch (ChicoryException e) {
+                throw new GuestTrapException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+            } catch (ArithmeticException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+                // compiled code surfaces some traps as plain JVM exceptions
+                throw new GuestTrapException(e.toString(), e);
+            }
+        }
+
+        @Override
+        public byte[] read(int ptr, int len) {
+            if (memory == null) {
+                throw new GuestTrapException("module has no memory to read from", null);
+            }
+            if (ptr < 0 || len < 0 || (long) ptr + len > memory.pages() * 65536L) {
+                throw new GuestTrapException("out of bounds memory access: [" + Integer.toUnsignedString(ptr)
+                        + ", +" + Integer.toUnsignedString(len) + ") in " + (memory.pages() * 65536L) + " bytes", null);
+            }
+            return memory.readBytes(ptr, len);
+        }
+
+        @Override
+        public void write(int ptr, byte[] data) {
+            if (memory == null) {
+                throw new GuestTrapException("module has no memory to write to", null);
+            }
+            if (ptr < 0 || (long) ptr + data.length > memory.pages() * 65536L) {
+                throw new GuestTrapException("out of bounds memory access: [" + Integer.toUnsignedString(ptr)
+                        + ", +" + data.length + ") in " + (memory.pages() * 65536L) + " bytes", null);
+            }
+            memory.write(ptr, data, 0, data.length);
+        }
+
+        @Override
+        public long memoryBytes() {
+            return memory == null ? 0 : memory.pages() * 65536L;
+        }
+
+        @Override
+        public boolean memoryLimitHit() {
+            return memory != null && memory.limitHit();
+        }
+
+        @Override
+        public void close() {
+            if (wasi != null) {
+                wasi.close();
+            }
+        }
+    }
+}
