@@ -119,8 +119,10 @@ public record Limits(
             return this;
         }
 
+        /** Also lowers the default when it is above the new cap. */
         public Builder withMaxMemoryCapBytes(long v) {
             maxMemoryCapBytes = v;
+            defaultMaxMemoryBytes = Math.min(defaultMaxMemoryBytes, v);
             return this;
         }
 
@@ -131,8 +133,10 @@ public record Limits(
             return this;
         }
 
+        /** Also lowers the default when it is above the new cap. */
         public Builder withMaxTimeoutMs(long v) {
             maxTimeoutMs = v;
+            defaultTimeoutMs = Math.min(defaultTimeoutMs, v);
             return this;
         }
 
@@ -143,8 +147,10 @@ public record Limits(
             return this;
         }
 
+        /** Also lowers the default when it is above the new cap. */
         public Builder withMaxConcurrencyCap(int v) {
             maxConcurrencyCap = v;
+            defaultMaxConcurrency = Math.min(defaultMaxConcurrency, v);
             return this;
         }
 

@@ -35,8 +35,9 @@ final class ChicoryCompiledModule implements CompiledModule {
     private final ExecutionMode mode;
     private final Set<Integer> interpreted;
     private final boolean fromCache;
+    private final String who;
 
-    ChicoryCompiledModule(WasmModule module, ModuleInfo info, Function<Instance, Machine> machineFactory,
+    ChicoryCompiledModule(String functionName, WasmModule module, ModuleInfo info, Function<Instance, Machine> machineFactory,
             ExecutionMode mode, Set<Integer> interpreted, boolean fromCache) {
         this.module = module;
         this.info = info;
@@ -44,6 +45,7 @@ final class ChicoryCompiledModule implements CompiledModule {
         this.mode = mode;
         this.interpreted = interpreted;
         this.fromCache = fromCache;
+        this.who = "function '" + functionName + "': ";
     }
 
     @Override
@@ -91,20 +93,20 @@ final class ChicoryCompiledModule implements CompiledModule {
             return new ChicoryInstance(instance, memory[0], wasi);
         } catch (LimitedMemory.MemoryLimitAtInstantiation e) {
             close(wasi);
-            throw new UbiqException.LimitExceededException(e.getMessage());
+            throw new UbiqException.LimitExceededException(who + e.getMessage());
         } catch (UnlinkableException e) {
             close(wasi);
-            throw new UnlinkableModuleException("unlinkable module: " + e.getMessage()
+            throw new UnlinkableModuleException(who + "unlinkable module: " + e.getMessage()
                     + (wasi == null && info.importsWasi() ? "" : describeImports()), e);
         } catch (UninstantiableException e) {
             close(wasi);
-            throw new InstantiationException("module failed to instantiate: " + e.getMessage(), e);
+            throw new InstantiationException(who + "module failed to instantiate: " + e.getMessage(), e);
         } catch (ChicoryInterruptedException e) {
             close(wasi);
             throw new GuestInterruptedException(e);
         } catch (ChicoryException | StackOverflowError e) {
             close(wasi);
-            throw new InstantiationException("module failed to instantiate: " + e.getMessage(), e);
+            throw new InstantiationException(who + "module failed to instantiate: " + e.getMessage(), e);
         }
     }
 

@@ -105,7 +105,7 @@ public final class ChicoryEngine implements Engine {
         WasmModule module = parse(wasm, functionName);
         ModuleInfo info = describe(module, wasm);
         if (interpreterOnly) {
-            return new ChicoryCompiledModule(module, info, InterpreterMachine::new,
+            return new ChicoryCompiledModule(functionName, module, info, InterpreterMachine::new,
                     ExecutionMode.INTERPRETER, Set.of(), false);
         }
         CodeCache.Entry cached = cache == null ? null : cache.get(info.sha256());
@@ -152,7 +152,7 @@ public final class ChicoryEngine implements Engine {
             fallbacks.incrementAndGet();
             log.accept("compiler failed on function '" + functionName + "' (" + e
                     + "); running the whole module in the interpreter");
-            return new ChicoryCompiledModule(module, info, InterpreterMachine::new,
+            return new ChicoryCompiledModule(functionName, module, info, InterpreterMachine::new,
                     ExecutionMode.COMPILED_WITH_FALLBACK, allFunctions(module), false);
         }
         return compiled(module, info, functionName, factory, interpreted, false);
@@ -167,7 +167,7 @@ public final class ChicoryEngine implements Engine {
             log.accept("function '" + functionName + "': " + interpreted.size()
                     + " wasm function(s) too large for the compiler run in the interpreter: " + interpreted);
         }
-        return new ChicoryCompiledModule(module, info, factory, mode, Set.copyOf(interpreted), fromCache);
+        return new ChicoryCompiledModule(functionName, module, info, factory, mode, Set.copyOf(interpreted), fromCache);
     }
 
     private static Set<Integer> allFunctions(WasmModule module) {
