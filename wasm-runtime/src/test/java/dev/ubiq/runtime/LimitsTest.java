@@ -86,6 +86,20 @@ class LimitsTest {
     }
 
     @Test
+    void hugeTableGrowIsRefusedAndDoesNotLeakIntoLaterInstances() {
+        try (var rt = UbiqRuntime.builder().build()) {
+            rt.deploy(Guests.bytes("table_grow"), Manifest.builder("tg").withReuseInstances(false).build());
+            for (int i = 0; i < 3; i++) {
+                var r = rt.invoke("tg", Request.empty());
+                assertEquals(Outcome.OK, r.outcome(), r.message());
+                // 10^8 elements refused; 10 more granted at the same starting size every time,
+                // so a grow in one instance never changes the next instance's table
+                assertEquals("-1 1", r.outputAsString());
+            }
+        }
+    }
+
+    @Test
     void oversizedPayloadIsRefusedBeforeRunning() {
         try (var rt = UbiqRuntime.builder().withLimits(Limits.builder().withMaxPayloadBytes(1024).build()).build()) {
             rt.deploy("echo", Guests.bytes("trivial_reactor"));

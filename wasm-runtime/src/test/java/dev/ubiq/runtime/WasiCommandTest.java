@@ -71,6 +71,17 @@ class WasiCommandTest {
     }
 
     @Test
+    void outputWrittenBeforeATrapIsKept() {
+        try (var rt = UbiqRuntime.builder().build()) {
+            rt.deploy("partial", Guests.bytes("partial_then_trap"));
+            var r = rt.invoke("partial", Request.empty());
+            assertEquals(Outcome.TRAP, r.outcome());
+            assertEquals("partial output\n", r.outputAsString());
+            assertEquals(-1, r.exitCode(), "a trapped command never exited");
+        }
+    }
+
+    @Test
     void preopenedDirectoryReadWriteAndEscapeDenied(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("in.txt"), "shout\n");
         try (var rt = UbiqRuntime.builder().build()) {

@@ -5,6 +5,9 @@ import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.TableInstance;
+import com.dylibso.chicory.wasm.types.Table;
+import com.dylibso.chicory.wasm.types.TableLimits;
 import com.dylibso.chicory.wasi.WasiExitException;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
@@ -87,11 +90,15 @@ final class ChicoryCompiledModule implements CompiledModule {
                         }
                         return m;
                     })
+                    .withTableFactory(ChicoryCompiledModule::limitedTable)
                     .withUnsafeExecutionListener(ChicoryEngine.INTERRUPT_ON_BRANCH)
                     .withStart(false)
                     .build();
             return new ChicoryInstance(instance, memory[0], wasi);
         } catch (LimitedMemory.MemoryLimitAtInstantiation e) {
+            close(wasi);
+            throw new UbiqException.LimitExceededException(who + e.getMessage());
+        } catch (UbiqException.LimitExceededException e) {
             close(wasi);
             throw new UbiqException.LimitExceededException(who + e.getMessage());
         } catch (UnlinkableException e) {
@@ -108,6 +115,28 @@ final class ChicoryCompiledModule implements CompiledModule {
             close(wasi);
             throw new InstantiationException(who + "module failed to instantiate: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Most elements one table may hold. A hostile {@code table.grow} of 10^8 elements would take
+     * over a gigabyte of heap (two arrays per table); legitimate programs use thousands.
+     */
+    static final int MAX_TABLE_ELEMENTS = 1_000_000;
+
+    /**
+     * Each instance gets its own copy of the table's limits: Chicory 1.7.5 records a
+     * {@code table.grow} in the module's shared {@code TableLimits}, which made later instances of
+     * the same module start with the grown size.
+     */
+    private static TableInstance limitedTable(Table table, int initValue) {
+        TableLimits declared = table.limits();
+        long max = Math.min(declared.max(), MAX_TABLE_ELEMENTS);
+        if (declared.min() > max) {
+            throw new UbiqException.LimitExceededException("module declares a table of " + declared.min()
+                    + " elements, above the limit of " + MAX_TABLE_ELEMENTS);
+        }
+        return new TableInstance(new Table(table.elementType(),
+                new TableLimits(declared.min(), max, declared.shared()), table.initialize()), initValue);
     }
 
     private String describeImports() {

@@ -234,7 +234,7 @@ public final class FunctionVersion {
         }
         long cpu0 = ctx.meterCpu() && CPU_TIME ? THREADS.getCurrentThreadCpuTime() : -1;
         CaptureStream log = new CaptureStream(limits.maxLogBytesPerInvocation());
-        CaptureStream stdout = null;
+        CaptureStream stdout;
         byte[] output = EMPTY;
         int exitCode = 0;
         long memory = 0;
@@ -248,10 +248,12 @@ public final class FunctionVersion {
                 stdout = new CaptureStream(limits.maxResponseBytes());
                 liveCommands.incrementAndGet();
                 EngineInstance inst = null;
+                exitCode = -1;
                 try {
                     inst = instantiate(commandWasi(body, stdout, log, req.args(), req.env()));
                     EngineFunction start = inst.function(WasiCommandAbi.START);
                     start.call();
+                    exitCode = 0;
                 } catch (GuestExitException e) {
                     exitCode = e.exitCode();
                 } finally {
@@ -261,9 +263,10 @@ public final class FunctionVersion {
                         limitHit = inst.memoryLimitHit();
                         inst.close();
                     }
+                    // what the guest wrote before a trap or timeout is kept, as a CLI would show it
+                    responseTooLarge = stdout.overflowed();
+                    output = stdout.toByteArray();
                 }
-                responseTooLarge = stdout.overflowed();
-                output = stdout.toByteArray();
             } else {
                 ReactorIsolate iso = pool != null ? pool.acquire() : newReactor();
                 boolean healthy = false;
@@ -348,8 +351,7 @@ public final class FunctionVersion {
             outcome = Outcome.HOST_ERROR;
             message = who + ": " + error;
         }
-        return finish(outcome, output, log.toByteArray(), stdout == null && config.shape() == FunctionShape.WASI_COMMAND ? -1 : exitCode,
-                message, t0, epochMs, cpuNs, memory, body.length);
+        return finish(outcome, output, log.toByteArray(), exitCode, message, t0, epochMs, cpuNs, memory, body.length);
     }
 
     private String memoryMessage(String who, long memory, String then) {
