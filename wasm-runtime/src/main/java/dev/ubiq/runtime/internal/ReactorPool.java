@@ -2,7 +2,7 @@ package dev.ubiq.runtime.internal;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.jctools.queues.MpmcArrayQueue;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 
 /**
  * Warm reactor instances of one function version: a bounded lock-free queue of idle instances
@@ -10,7 +10,7 @@ import org.jctools.queues.MpmcArrayQueue;
  * on-demand path when it is empty, and idle expiry down to {@code minWarm}.
  */
 final class ReactorPool {
-    private final MpmcArrayQueue<ReactorIsolate> idle;
+    private final MpmcAtomicArrayQueue<ReactorIsolate> idle;
     private final Supplier<ReactorIsolate> factory;
     private final int minWarm;
     private final long idleTtlNs;
@@ -18,7 +18,7 @@ final class ReactorPool {
     private volatile boolean closed;
 
     ReactorPool(int capacity, int minWarm, long idleTtlMs, Supplier<ReactorIsolate> factory) {
-        this.idle = new MpmcArrayQueue<>(Math.max(2, capacity));
+        this.idle = new MpmcAtomicArrayQueue<>(Math.max(2, capacity));
         this.factory = factory;
         this.minWarm = Math.min(minWarm, capacity);
         this.idleTtlNs = idleTtlMs * 1_000_000;

@@ -3,7 +3,7 @@ package dev.ubiq.runtime.internal;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.jctools.queues.MpmcArrayQueue;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 
 /**
  * Enforces invocation deadlines by interrupting the thread that runs a guest; both Chicory modes
@@ -28,7 +28,7 @@ public final class Watchdog implements AutoCloseable {
     private static final int FIRED = 3;
 
     private final CopyOnWriteArrayList<Slot> all = new CopyOnWriteArrayList<>();
-    private final MpmcArrayQueue<Slot> free = new MpmcArrayQueue<>(4096);
+    private final MpmcAtomicArrayQueue<Slot> free = new MpmcAtomicArrayQueue<>(4096);
     private final AtomicInteger armed = new AtomicInteger();
     private final Thread thread;
     private final Runnable housekeeping;
