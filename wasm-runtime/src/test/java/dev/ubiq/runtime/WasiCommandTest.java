@@ -114,4 +114,19 @@ class WasiCommandTest {
             assertTrue(r.outputAsString().contains("stdin bytes: 5"), r.outputAsString());
         }
     }
+
+    @Test
+    void goProgramRunsUnchanged() {
+        // Go's wasip1 port: a 2.4 MB module with its own runtime and scheduler
+        try (var rt = UbiqRuntime.builder().build()) {
+            rt.deploy(Guests.bytes("hello_go"), Manifest.builder("go").withEnv("UBIQ_TEST", "yes")
+                    .withTimeoutMs(30_000).build());
+            var r = rt.invoke("go", Request.of("abc"));
+            assertEquals(Outcome.OK, r.outcome(), r.message() + r.logAsString());
+            assertEquals("hello from go, 3 bytes in, UBIQ_TEST=yes\n", r.outputAsString());
+            var fail = rt.invoke("go", new Request(new byte[0], List.of("fail"), Map.of()));
+            assertEquals(Outcome.GUEST_ERROR, fail.outcome());
+            assertEquals(3, fail.exitCode());
+        }
+    }
 }
