@@ -93,6 +93,14 @@ final class RunCommand implements Callable<Integer> {
                     + "(starts faster, runs slower).")
     private boolean interpreter;
 
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Where compiled code is kept between runs, so a module is compiled once. "
+                    + "Default: $UBIQ_CACHE_DIR, else $XDG_CACHE_HOME/ubiq/code, else ~/.cache/ubiq/code.")
+    private Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Compiles the module afresh and keeps nothing on disk.")
+    private boolean noCache;
+
     @Option(names = {"-v", "--verbose"},
             description = "Prints runtime events and a summary of the invocation (outcome, time, memory) to stderr.")
     private boolean verbose;
@@ -107,6 +115,19 @@ final class RunCommand implements Callable<Integer> {
 
     RunCommand(UbiqCli.Io io) {
         this.io = io;
+    }
+
+    private Path codeCacheDir() {
+        if (cacheDir != null) {
+            return cacheDir;
+        }
+        String env = System.getenv("UBIQ_CACHE_DIR");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("ubiq").resolve("code");
     }
 
     @Override
@@ -138,6 +159,7 @@ final class RunCommand implements Callable<Integer> {
         try (UbiqRuntime runtime = UbiqRuntime.builder()
                 .withLimits(limits)
                 .withInterpreterOnly(interpreter)
+                .withCodeCacheDir(noCache ? null : codeCacheDir())
                 .withCpuMetering(verbose)
                 .withLogSink(line -> {
                     if (verbose) {

@@ -48,8 +48,11 @@ public final class Manifest {
             "timeout_ms", "max_concurrency", "min_warm", "idle_ttl_ms", "reuse_instances", "args",
             "env", "dirs", "capabilities");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TomlMapper TOML = new TomlMapper();
+    /** Loaded on first parse only: manifests built in code never pay Jackson's start-up. */
+    private static final class Mappers {
+        static final ObjectMapper JSON = new ObjectMapper();
+        static final TomlMapper TOML = new TomlMapper();
+    }
 
     private final String name;
     private final FunctionShape shape;
@@ -101,7 +104,7 @@ public final class Manifest {
 
     public static Manifest parseToml(String text) {
         try {
-            return fromTree(TOML.readTree(text));
+            return fromTree(Mappers.TOML.readTree(text));
         } catch (JacksonException e) {
             throw new InvalidManifestException("manifest is not valid TOML: " + e.getOriginalMessage(), e);
         }
@@ -109,7 +112,7 @@ public final class Manifest {
 
     public static Manifest parseJson(String text) {
         try {
-            return fromTree(JSON.readTree(text));
+            return fromTree(Mappers.JSON.readTree(text));
         } catch (JacksonException e) {
             throw new InvalidManifestException("manifest is not valid JSON: " + e.getOriginalMessage(), e);
         }
