@@ -33,6 +33,7 @@ class CodeCacheTest {
         try (var rt = UbiqRuntime.builder().withCodeCacheDir(dir).build()) {
             var f = rt.deploy("fib", Guests.bytes("fib"));
             assertTrue(f.compileCached(), "second runtime must not recompile");
+            assertEquals(new dev.ubiq.runtime.engine.EngineStats(0, 1, 0), rt.engine().stats());
             assertEquals("55", rt.invoke("fib", Request.of("10")).outputAsString());
         }
     }

@@ -63,6 +63,7 @@ class InterruptionTest {
                     Manifest.builder("huge").withShape(FunctionShape.REACTOR).withTimeoutMs(200).build());
             assertEquals(ExecutionMode.COMPILED_WITH_FALLBACK, f.mode());
             assertTrue(f.interpretedFunctions() >= 1);
+            assertEquals(1, rt.engine().stats().interpreterFallbacks(), "the fallback is counted");
             var r = rt.invoke("huge", Request.of("x"));
             assertEquals(Outcome.TIMEOUT, r.outcome(), r.message());
             assertFalse(Thread.currentThread().isInterrupted());

@@ -32,4 +32,9 @@ public interface Engine {
      * @param functionName used in error messages and logs only
      */
     CompiledModule compile(byte[] wasm, String functionName);
+
+    /** Counters for metrics; engines without any return zeros. */
+    default EngineStats stats() {
+        return new EngineStats(0, 0, 0);
+    }
 }

@@ -20,6 +20,7 @@ import dev.ubiq.runtime.UbiqException.InvalidModuleException;
 import dev.ubiq.runtime.UbiqException.MalformedModuleException;
 import dev.ubiq.runtime.engine.CompiledModule;
 import dev.ubiq.runtime.engine.Engine;
+import dev.ubiq.runtime.engine.EngineStats;
 import dev.ubiq.runtime.engine.ExecutionMode;
 import dev.ubiq.runtime.engine.ModuleInfo;
 import java.io.IOException;
@@ -80,19 +81,9 @@ public final class ChicoryEngine implements Engine {
         return interpreterOnly ? "chicory-interpreter" : "chicory-compiled";
     }
 
-    /** Modules that needed the interpreter for at least one function, since start. */
-    public long fallbackCount() {
-        return fallbacks.get();
-    }
-
-    /** Modules whose compiled code came from the disk cache, since start. */
-    public long cacheHitCount() {
-        return cacheHits.get();
-    }
-
-    /** Modules compiled by the compiler (not the cache), since start. */
-    public long compilationCount() {
-        return compilations.get();
+    @Override
+    public EngineStats stats() {
+        return new EngineStats(compilations.get(), cacheHits.get(), fallbacks.get());
     }
 
     @Override
