@@ -9,7 +9,9 @@ import java.util.Arrays;
  * instance reuse it for the next invocation. Not thread-safe: one invocation writes at a time.
  */
 public final class CaptureStream extends OutputStream {
-    private byte[] buf = new byte[256];
+    private static final byte[] NONE = new byte[0];
+    // allocated on the first write: most invocations log nothing
+    private byte[] buf = NONE;
     private int size;
     private int limit;
     private boolean overflowed;
@@ -24,7 +26,7 @@ public final class CaptureStream extends OutputStream {
         limit = newLimit;
         overflowed = false;
         if (buf.length > 64 * 1024) {
-            buf = new byte[256];
+            buf = NONE;
         }
     }
 
@@ -44,7 +46,7 @@ public final class CaptureStream extends OutputStream {
             return;
         }
         if (size + n > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(size + n, Math.min(limit, buf.length * 2)));
+            buf = Arrays.copyOf(buf, Math.max(size + n, Math.min(limit, Math.max(256, buf.length * 2))));
         }
         System.arraycopy(b, off, buf, size, n);
         size += n;
@@ -58,7 +60,8 @@ public final class CaptureStream extends OutputStream {
         return size;
     }
 
+    /** A copy of what was written; the shared empty array when nothing was. */
     public byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
+        return size == 0 ? NONE : Arrays.copyOf(buf, size);
     }
 }

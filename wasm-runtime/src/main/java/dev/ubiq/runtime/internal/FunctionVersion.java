@@ -59,6 +59,8 @@ public final class FunctionVersion {
     private final ReactorPool pool;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger liveCommands = new AtomicInteger();
+    /** "function 'NAME'", the start of every message about this function. */
+    private final String who;
 
     private FunctionVersion(FunctionConfig config, int version, CompiledModule module,
             FunctionMetrics metrics, Context ctx, Map<String, Path> preopens) {
@@ -69,6 +71,7 @@ public final class FunctionVersion {
         this.ctx = ctx;
         this.timeoutNs = config.timeoutMs() * 1_000_000;
         this.wasi = module.info().importsWasi();
+        this.who = "function '" + config.name() + "'";
         this.preopens = Map.copyOf(preopens);
         Map<String, String> env = new HashMap<>(config.env());
         env.put(WasiCommandAbi.ENV_FUNCTION_NAME, config.name());
@@ -313,7 +316,6 @@ public final class FunctionVersion {
 
         Outcome outcome;
         String message = "";
-        String who = "function '" + config.name() + "'";
         if (error == null) {
             if (responseTooLarge) {
                 outcome = Outcome.PAYLOAD_TOO_LARGE;
