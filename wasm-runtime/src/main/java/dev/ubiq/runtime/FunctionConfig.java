@@ -20,6 +20,7 @@ import java.util.Map;
  * @param env environment variables
  * @param dirs preopened directories, guest path to host path
  * @param capabilities what the function may use
+ * @param route HTTP path a node serves it under, or {@code null}
  */
 public record FunctionConfig(
         String name,
@@ -33,7 +34,8 @@ public record FunctionConfig(
         List<String> args,
         Map<String, String> env,
         Map<String, String> dirs,
-        List<Capability> capabilities) {
+        List<Capability> capabilities,
+        String route) {
 
     /** Default {@code min_warm} for reactors. */
     public static final int DEFAULT_MIN_WARM = 1;

@@ -57,10 +57,45 @@ public final class FunctionRegistry {
      * @throws InvalidManifestException a manifest value is out of range or a preopened directory is missing
      */
     public DeployedFunction deploy(byte[] wasm, Manifest manifest) {
+        return commit(prepare(wasm, manifest, 0));
+    }
+
+    /**
+     * A deploy that has passed every check (compiled, trial-instantiated) but is not live yet.
+     * {@link #commit} makes it live; {@link #abort} drops it. Lets a caller persist the module
+     * between the two, so a failed write never leaves a live function without its files.
+     */
+    public static final class Prepared {
+        private final FunctionVersion version;
+        private final DeployedFunction info;
+        private boolean done;
+
+        private Prepared(FunctionVersion version, DeployedFunction info) {
+            this.version = version;
+            this.info = info;
+        }
+
+        /** What the function will look like once committed (its version number included). */
+        public DeployedFunction info() {
+            return info;
+        }
+    }
+
+    /**
+     * Validates, compiles and trial-runs a module without making it live; see {@link #deploy} for
+     * the errors. The version number is taken now.
+     *
+     * @param version 0 for the next version of the name; a positive number to restore a version
+     *     recorded elsewhere (later deploys then continue above it)
+     */
+    public Prepared prepare(byte[] wasm, Manifest manifest, int version) {
         String name = manifest.name();
         if (!Manifest.isValidName(name)) {
             throw new InvalidManifestException("invalid function name '" + name
                     + "' (1-64 of [A-Za-z0-9_-], starting with a letter or digit)");
+        }
+        if (version < 0) {
+            throw new IllegalArgumentException("version must not be negative: " + version);
         }
         Limits limits = ctx.limits();
         if (wasm.length > limits.maxModuleBytes()) {
@@ -72,11 +107,29 @@ public final class FunctionRegistry {
         Map<String, Path> preopens = preopens(config);
         FunctionMetrics m = metrics.computeIfAbsent(name, FunctionMetrics::new);
         // Unique and increasing per name; a deploy that fails its trial run leaves a gap.
-        int version = lastVersion.merge(name, 1, Integer::sum);
-        FunctionVersion live = FunctionVersion.create(config, version, compiled, m, ctx, preopens);
-        DeployedFunction info = new DeployedFunction(version, config, compiled.info(), compiled.mode(),
+        int v = version == 0 ? lastVersion.merge(name, 1, Integer::sum) : lastVersion.merge(name, version, Math::max);
+        int assigned = version == 0 ? v : version;
+        FunctionVersion live = FunctionVersion.create(config, assigned, compiled, m, ctx, preopens);
+        DeployedFunction info = new DeployedFunction(assigned, config, compiled.info(), compiled.mode(),
                 compiled.interpretedFunctions().size(), compiled.loadedFromCache(), System.currentTimeMillis());
-        Entry fresh = new Entry(live, info);
+        return new Prepared(live, info);
+    }
+
+    /**
+     * Makes a prepared deploy live, replacing the current version unless a newer one was
+     * committed meanwhile (then this one is dropped). Invocations running on the old version
+     * finish on it.
+     */
+    public DeployedFunction commit(Prepared p) {
+        synchronized (p) {
+            if (p.done) {
+                throw new IllegalStateException("already committed or aborted");
+            }
+            p.done = true;
+        }
+        String name = p.info.name();
+        int version = p.info.version();
+        Entry fresh = new Entry(p.version, p.info);
         Entry[] replaced = new Entry[1];
         // concurrent deploys of one name: the highest version wins, the loser is closed
         functions.compute(name, (k, cur) -> {
@@ -90,7 +143,18 @@ public final class FunctionRegistry {
         if (replaced[0] != null) {
             replaced[0].version().close();
         }
-        return info;
+        return p.info;
+    }
+
+    /** Drops a prepared deploy; the live version (if any) is untouched. */
+    public void abort(Prepared p) {
+        synchronized (p) {
+            if (p.done) {
+                return;
+            }
+            p.done = true;
+        }
+        p.version.close();
     }
 
     /**
@@ -183,7 +247,7 @@ public final class FunctionRegistry {
         int minWarm = reuse ? Math.min(conc, m.minWarm() == null ? FunctionConfig.DEFAULT_MIN_WARM : m.minWarm()) : 0;
         long ttl = m.idleTtlMs() == null ? FunctionConfig.DEFAULT_IDLE_TTL_MS : m.idleTtlMs();
         return new FunctionConfig(name, shape, mem, timeout, conc, minWarm, ttl, reuse, m.args(), m.env(),
-                m.dirs(), m.capabilities());
+                m.dirs(), m.capabilities(), m.route());
     }
 
     private static void checkShape(String name, FunctionShape shape, ModuleInfo info) {

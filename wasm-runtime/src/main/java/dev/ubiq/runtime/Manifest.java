@@ -34,6 +34,7 @@ import java.util.Set;
  * reuse_instances = true       # reactors: false gives every call a fresh instance
  * args = ["--fast"]            # WASI commands: argv after the program name
  * capabilities = ["kv:thumbs"] # deny by default
+ * route = "/thumb"            # node: also served as ANY /thumb and /thumb/...
  * [env]
  * MODE = "prod"
  * [dirs]                       # guest path = host path, preopened
@@ -46,7 +47,7 @@ public final class Manifest {
     /** Every key a manifest may hold. */
     public static final Set<String> KNOWN_FIELDS = Set.of("name", "shape", "max_memory_mb",
             "timeout_ms", "max_concurrency", "min_warm", "idle_ttl_ms", "reuse_instances", "args",
-            "env", "dirs", "capabilities");
+            "env", "dirs", "capabilities", "route");
 
     /** Loaded on first parse only: manifests built in code never pay Jackson's start-up. */
     private static final class Mappers {
@@ -66,6 +67,7 @@ public final class Manifest {
     private final Map<String, String> env;
     private final Map<String, String> dirs;
     private final List<Capability> capabilities;
+    private final String route;
 
     private Manifest(Builder b) {
         this.name = b.name;
@@ -80,6 +82,7 @@ public final class Manifest {
         this.env = Map.copyOf(b.env);
         this.dirs = Map.copyOf(b.dirs);
         this.capabilities = List.copyOf(b.capabilities);
+        this.route = b.route;
     }
 
     /** Function names: 1-64 characters of {@code [A-Za-z0-9_-]}, starting with a letter or digit. */
@@ -167,6 +170,9 @@ public final class Manifest {
         }
         if (root.has("dirs")) {
             stringTable(root, "dirs").forEach(b::withDir);
+        }
+        if (root.has("route")) {
+            b.withRoute(text(root, "route"));
         }
         if (root.has("capabilities")) {
             for (String c : stringList(root, "capabilities")) {
@@ -286,6 +292,60 @@ public final class Manifest {
         return capabilities;
     }
 
+    /** The HTTP route a node serves this function under ({@code /path}), or {@code null}. */
+    public String route() {
+        return route;
+    }
+
+    /** This manifest as JSON with the manifest's own keys; unset fields are left out. */
+    public String toJson() {
+        var root = Mappers.JSON.createObjectNode();
+        if (name != null) {
+            root.put("name", name);
+        }
+        if (shape != null) {
+            root.put("shape", shape.manifestName());
+        }
+        if (maxMemoryBytes != null) {
+            root.put("max_memory_mb", maxMemoryBytes >> 20);
+        }
+        if (timeoutMs != null) {
+            root.put("timeout_ms", timeoutMs);
+        }
+        if (maxConcurrency != null) {
+            root.put("max_concurrency", maxConcurrency);
+        }
+        if (minWarm != null) {
+            root.put("min_warm", minWarm);
+        }
+        if (idleTtlMs != null) {
+            root.put("idle_ttl_ms", idleTtlMs);
+        }
+        if (reuseInstances != null) {
+            root.put("reuse_instances", reuseInstances);
+        }
+        if (route != null) {
+            root.put("route", route);
+        }
+        if (!args.isEmpty()) {
+            var a = root.putArray("args");
+            args.forEach(a::add);
+        }
+        if (!env.isEmpty()) {
+            var e = root.putObject("env");
+            new java.util.TreeMap<>(env).forEach(e::put);
+        }
+        if (!dirs.isEmpty()) {
+            var d = root.putObject("dirs");
+            new java.util.TreeMap<>(dirs).forEach(d::put);
+        }
+        if (!capabilities.isEmpty()) {
+            var c = root.putArray("capabilities");
+            capabilities.forEach(x -> c.add(x.toString()));
+        }
+        return root.toString();
+    }
+
     /** This manifest with {@code name} set; an existing different name is an error. */
     public Manifest withName(String newName) {
         if (name != null && !name.equals(newName)) {
@@ -310,6 +370,7 @@ public final class Manifest {
         b.env.putAll(env);
         b.dirs.putAll(dirs);
         b.capabilities.addAll(capabilities);
+        b.route = route;
         return b;
     }
 
@@ -327,6 +388,7 @@ public final class Manifest {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> dirs = new LinkedHashMap<>();
         private final List<Capability> capabilities = new ArrayList<>();
+        private String route;
 
         private Builder(String name) {
             this.name = name;
@@ -406,6 +468,22 @@ public final class Manifest {
                 throw new InvalidManifestException("dirs: empty host path for '" + guestPath + "'");
             }
             dirs.put(guestPath, hostPath);
+            return this;
+        }
+
+        /**
+         * Serves the function under an HTTP path on a node: {@code ANY route} and {@code route/...}.
+         * Must start with {@code /}; {@code /v1/...} and {@code /healthz}, {@code /metrics} are the
+         * node's own.
+         */
+        public Builder withRoute(String v) {
+            if (!v.matches("/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*") || v.contains("//")) {
+                throw new InvalidManifestException("route '" + v + "' must be a URL path starting with /");
+            }
+            if (v.equals("/") || v.equals("/v1") || v.startsWith("/v1/") || v.equals("/healthz") || v.equals("/metrics")) {
+                throw new InvalidManifestException("route '" + v + "' is reserved by the node");
+            }
+            route = v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
             return this;
         }
 
