@@ -174,8 +174,10 @@ public final class UbiqRuntime implements AutoCloseable {
         }
 
         /**
-         * Whether to measure each invocation's thread CPU time. Default true; costs two clock
-         * reads of about 0.3-1 µs each per invocation.
+         * Whether to measure each invocation's thread CPU time ({@link MeteringRecord#cpuNs()}).
+         * Default true. It costs two reads of the thread CPU clock, a system call each: about
+         * 0.8 us each on the 2-core KVM machine of {@code docs/benchmarks.md}, most of a warm
+         * reactor call's overhead. Off, {@code cpuNs} is -1 and wall time is what remains.
          */
         public Builder withCpuMetering(boolean v) {
             meterCpu = v;

@@ -21,6 +21,11 @@ public final class Watchdog implements AutoCloseable {
     /** Deadline resolution. */
     public static final long TICK_NS = 1_000_000;
     private static final long HOUSEKEEPING_NS = 1_000_000_000;
+    /**
+     * Keeps ticking this long after the last armed deadline before parking for good, so steady
+     * traffic never pays for waking the watchdog (an unpark is a futex syscall per invocation).
+     */
+    private static final long LINGER_NS = 100_000_000;
 
     private static final int IDLE = 0;
     private static final int ARMED = 1;
@@ -89,6 +94,7 @@ public final class Watchdog implements AutoCloseable {
 
     private void loop() {
         long nextHousekeeping = System.nanoTime() + HOUSEKEEPING_NS;
+        long lastBusy = System.nanoTime();
         while (!closed) {
             long now = System.nanoTime();
             for (Slot s : all) {
@@ -109,6 +115,9 @@ public final class Watchdog implements AutoCloseable {
                 }
             }
             if (armed.get() > 0) {
+                lastBusy = now;
+                LockSupport.parkNanos(TICK_NS);
+            } else if (now - lastBusy < LINGER_NS) {
                 LockSupport.parkNanos(TICK_NS);
             } else {
                 parkedIndefinitely = true;
