@@ -3,6 +3,13 @@ package dev.ubiq.runtime.engine;
 /**
  * One live instance: its own linear memory, globals and tables. Not thread-safe: one invocation at
  * a time. Closing frees what the instance holds.
+ *
+ * <pre>{@code
+ * EngineFunction add = instance.function("add");       // add.signature(): [I32, I32] -> [I32]
+ * long[] r = add.call(2, 3);                            // values in the ValueType encoding
+ * long[] g = instance.global("counter");                // an exported global's current value
+ * Linker l = Linker.builder().instance("lib", instance).build();   // its exports become imports
+ * }</pre>
  */
 public interface EngineInstance extends AutoCloseable {
 
@@ -21,11 +28,26 @@ public interface EngineInstance extends AutoCloseable {
     /** Whether a {@code memory.grow} was refused because of the instance's memory limit. */
     boolean memoryLimitHit();
 
+    /**
+     * The current value of an exported global in the {@link ValueType} encoding (two longs for
+     * {@code V128}, else one), or {@code null} when there is no such global export.
+     */
+    long[] global(String exportName);
+
+    /**
+     * An export as an {@link Extern} another module can import through a {@link Linker}, or {@code
+     * null} when there is no export of that name.
+     */
+    Extern.InstanceExport export(String exportName);
+
     @Override
     void close();
 
     /** An exported function. */
     interface EngineFunction {
+        /** Its type; arguments and results of {@link #call} follow it in the {@link ValueType} encoding. */
+        FunctionSignature signature();
+
         /**
          * Calls the function on the current thread.
          *

@@ -3,13 +3,29 @@ package dev.ubiq.runtime.engine;
 /**
  * What one instance gets.
  *
- * @param maxMemoryBytes linear memory limit; {@code memory.grow} beyond it fails with -1
+ * <pre>{@code
+ * new InstanceSpec(64 << 20, wasiConfig);                       // WASI only
+ * new InstanceSpec(64 << 20, null, Linker.builder().define("env", "log", log).build());
+ * }</pre>
+ *
+ * @param maxMemoryBytes linear memory limit for the memories the instance defines; {@code
+ *     memory.grow} beyond it fails with -1 (an imported memory keeps the limit its definer gave it)
  * @param wasi WASI preview1 context, or {@code null} for a module that must not import WASI
+ * @param linker resolves the module's other imports; {@link Linker#empty()} when none (the default).
+ *     WASI imports are served by {@code wasi} when it is set, whatever the linker defines.
  */
-public record InstanceSpec(long maxMemoryBytes, WasiConfig wasi) {
+public record InstanceSpec(long maxMemoryBytes, WasiConfig wasi, Linker linker) {
     public InstanceSpec {
         if (maxMemoryBytes <= 0) {
             throw new IllegalArgumentException("maxMemoryBytes must be positive: " + maxMemoryBytes);
         }
+        if (linker == null) {
+            linker = Linker.empty();
+        }
+    }
+
+    /** An instance with no imports other than WASI. */
+    public InstanceSpec(long maxMemoryBytes, WasiConfig wasi) {
+        this(maxMemoryBytes, wasi, Linker.empty());
     }
 }

@@ -2,6 +2,7 @@ package dev.ubiq.runtime.internal;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.GlobalInstance;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
@@ -15,18 +16,26 @@ import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.UninstantiableException;
 import com.dylibso.chicory.wasm.UnlinkableException;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
 import dev.ubiq.runtime.UbiqException;
 import dev.ubiq.runtime.UbiqException.InstantiationException;
 import dev.ubiq.runtime.UbiqException.UnlinkableModuleException;
 import dev.ubiq.runtime.engine.CompiledModule;
 import dev.ubiq.runtime.engine.EngineInstance;
 import dev.ubiq.runtime.engine.ExecutionMode;
+import dev.ubiq.runtime.engine.Extern;
+import dev.ubiq.runtime.engine.FunctionSignature;
 import dev.ubiq.runtime.engine.GuestExitException;
 import dev.ubiq.runtime.engine.GuestInterruptedException;
 import dev.ubiq.runtime.engine.GuestTrapException;
 import dev.ubiq.runtime.engine.InstanceSpec;
+import dev.ubiq.runtime.engine.Linker;
 import dev.ubiq.runtime.engine.ModuleInfo;
+import dev.ubiq.runtime.engine.ValueType;
 import dev.ubiq.runtime.engine.WasiConfig;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -76,10 +85,8 @@ final class ChicoryCompiledModule implements CompiledModule {
         int capPages = (int) Math.min(65536, spec.maxMemoryBytes() >>> 16);
         LimitedMemory[] memory = new LimitedMemory[1];
         WasiPreview1 wasi = spec.wasi() == null ? null : wasi(spec.wasi());
-        ImportValues imports = wasi == null
-                ? ImportValues.empty()
-                : ImportValues.builder().addFunction(wasi.toHostFunctions()).build();
         try {
+            ImportValues imports = ChicoryLinking.imports(module, spec.linker(), wasi);
             Instance instance = Instance.builder(module)
                     .withMachineFactory(machineFactory)
                     .withImportValues(imports)
@@ -94,17 +101,25 @@ final class ChicoryCompiledModule implements CompiledModule {
                     .withUnsafeExecutionListener(ChicoryEngine.INTERRUPT_ON_BRANCH)
                     .withStart(false)
                     .build();
-            return new ChicoryInstance(instance, memory[0], wasi);
+            // An imported memory (another instance's or the host's) is a LimitedMemory too.
+            LimitedMemory mem = memory[0];
+            if (imports.memoryCount() > 0 && instance.memory() instanceof LimitedMemory imported) {
+                mem = imported;
+            }
+            return new ChicoryInstance(instance, mem, wasi);
         } catch (LimitedMemory.MemoryLimitAtInstantiation e) {
             close(wasi);
             throw new UbiqException.LimitExceededException(who + e.getMessage());
         } catch (UbiqException.LimitExceededException e) {
             close(wasi);
             throw new UbiqException.LimitExceededException(who + e.getMessage());
+        } catch (UnlinkableModuleException e) {
+            close(wasi);
+            throw new UnlinkableModuleException(who + e.getMessage(), e.getCause());
         } catch (UnlinkableException e) {
             close(wasi);
             throw new UnlinkableModuleException(who + "unlinkable module: " + e.getMessage()
-                    + (wasi == null && info.importsWasi() ? "" : describeImports()), e);
+                    + (wasi == null && info.importsWasi() || spec.linker() != Linker.empty() ? "" : describeImports()), e);
         } catch (UninstantiableException e) {
             close(wasi);
             throw new InstantiationException(who + "module failed to instantiate: " + e.getMessage(), e);
@@ -112,6 +127,10 @@ final class ChicoryCompiledModule implements CompiledModule {
             close(wasi);
             throw new GuestInterruptedException(e);
         } catch (ChicoryException | StackOverflowError e) {
+            close(wasi);
+            throw new InstantiationException(who + "module failed to instantiate: " + e.getMessage(), e);
+        } catch (UbiqException e) {
+            // a host function called by the start function failed
             close(wasi);
             throw new InstantiationException(who + "module failed to instantiate: " + e.getMessage(), e);
         }
@@ -128,7 +147,7 @@ final class ChicoryCompiledModule implements CompiledModule {
      * {@code table.grow} in the module's shared {@code TableLimits}, which made later instances of
      * the same module start with the grown size.
      */
-    private static TableInstance limitedTable(Table table, int initValue) {
+    static TableInstance limitedTable(Table table, int initValue) {
         TableLimits declared = table.limits();
         long max = Math.min(declared.max(), MAX_TABLE_ELEMENTS);
         if (declared.min() > max) {
@@ -176,18 +195,77 @@ final class ChicoryCompiledModule implements CompiledModule {
             this.wasi = wasi;
         }
 
+        /** The Chicory instance, for linking its exports into another module. */
+        Instance chicory() {
+            return instance;
+        }
+
+        private Export exported(String name, ExternalType type) {
+            var es = instance.module().exportSection();
+            for (int i = 0; i < es.exportCount(); i++) {
+                Export e = es.getExport(i);
+                if (e.name().equals(name) && (type == null || e.exportType() == type)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
         @Override
         public EngineFunction function(String exportName) {
+            if (exported(exportName, ExternalType.FUNCTION) == null) {
+                return null;
+            }
             ExportFunction f;
+            FunctionSignature sig;
             try {
                 f = instance.export(exportName);
+                sig = ChicoryLinking.signature(instance.exportType(exportName));
             } catch (ChicoryException e) {
                 return null;
             }
             if (f == null) {
                 return null;
             }
-            return args -> invoke(f, args);
+            List<ValueType> results = sig.results();
+            return new EngineFunction() {
+                @Override
+                public FunctionSignature signature() {
+                    return sig;
+                }
+
+                @Override
+                public long[] call(long... args) {
+                    long[] r = invoke(f, args);
+                    if (r != null) {
+                        ChicoryLinking.normalize(results, r);
+                    }
+                    return r;
+                }
+            };
+        }
+
+        @Override
+        public long[] global(String exportName) {
+            if (exported(exportName, ExternalType.GLOBAL) == null) {
+                return null;
+            }
+            GlobalInstance g = instance.exports().global(exportName);
+            ValueType t = ChicoryLinking.valueType(g.getType());
+            long[] v = t == ValueType.V128
+                    ? new long[] {g.getValueLow(), g.getValueHigh()}
+                    : new long[] {g.getValue()};
+            ChicoryLinking.normalize(List.of(t), v);
+            return v;
+        }
+
+        @Override
+        public Extern.InstanceExport export(String exportName) {
+            Export e = exported(exportName, null);
+            if (e == null) {
+                return null;
+            }
+            return new Extern.InstanceExport(this, exportName, e.exportType().name().toLowerCase(Locale.ROOT));
         }
 
         private static long[] invoke(ExportFunction f, long[] args) {
