@@ -16,5 +16,5 @@ module dev.ubiq.runtime {
 
     exports dev.ubiq.runtime;
     exports dev.ubiq.runtime.engine;
-    exports dev.ubiq.runtime.internal to dev.ubiq.tools, dev.ubiq.benchmarks;
+    exports dev.ubiq.runtime.internal to dev.ubiq.tools, dev.ubiq.node;
 }

@@ -1,0 +1,86 @@
+package dev.ubiq.node.internal;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Netty side: one boss and one worker group (as many event loops as cores), HTTP/1.1 with
+ * keep-alive, optional TLS, and the guards in front of the API handler.
+ *
+ * <pre>
+ * [SslHandler] → raw-bytes clock (408) → HttpServerCodec (limits: line 8 KiB, headers)
+ *   → request-end clock → idle close → keep-alive → HttpObjectAggregator (413) → ApiHandler
+ * </pre>
+ */
+public final class HttpServer implements AutoCloseable {
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel channel;
+
+    public HttpServer(NodeState node, int maxContentBytes) throws Exception {
+        var cfg = node.config;
+        SslContext ssl = cfg.tlsCert() == null ? null
+                : SslContextBuilder.forServer(cfg.tlsCert().toFile(), cfg.tlsKey().toFile()).build();
+        ApiHandler api = new ApiHandler(node);
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        var p = ch.pipeline();
+                        if (ssl != null) {
+                            p.addLast(ssl.newHandler(ch.alloc()));
+                        }
+                        SlowRequestGuard guard = new SlowRequestGuard(cfg.requestTimeoutMs());
+                        p.addLast("request-clock", guard.rawSide());
+                        p.addLast("codec", new HttpServerCodec(8192, cfg.maxHeaderBytes(), 65536));
+                        p.addLast("request-end", guard.httpSide());
+                        p.addLast("idle", new IdleStateHandler(0, 0, cfg.idleTimeoutMs(), TimeUnit.MILLISECONDS) {
+                            @Override
+                            protected void channelIdle(io.netty.channel.ChannelHandlerContext ctx, IdleStateEvent evt) {
+                                // a long invocation is not idleness: only close when nothing is pending
+                                if (!Http.hasPending(ctx)) {
+                                    ctx.close();
+                                }
+                            }
+                        });
+                        p.addLast("keep-alive", new HttpServerKeepAliveHandler());
+                        p.addLast("aggregator", new HttpObjectAggregator(maxContentBytes));
+                        p.addLast("api", api);
+                    }
+                });
+        channel = b.bind(new InetSocketAddress(cfg.bindAddress(), cfg.port())).sync().channel();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.ubiq.node.internal;
+
+import dev.ubiq.node.NodeConfig;
+import dev.ubiq.runtime.DeployedFunction;
+import dev.ubiq.runtime.FunctionRegistry;
+import dev.ubiq.runtime.Manifest;
+import dev.ubiq.runtime.UbiqException;
+import dev.ubiq.runtime.UbiqRuntime;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * What the HTTP handlers share: the runtime, the data directory, tokens, log rings, routes, the
+ * invocation executor and node-wide counters. Deploys and deletes of one name are serialised, so
+ * the {@code current} pointer on disk and the live version always agree.
+ */
+public final class NodeState {
+    final NodeConfig config;
+    final UbiqRuntime runtime;
+    final FunctionStore store;
+    final Tokens tokens;
+    final ExecutorService invokers;
+    final ExecutorService admin;
+    final Consumer<String> log;
+    final long startedAtNs = System.nanoTime();
+    final LongAdder rejected = new LongAdder();
+    final LongAdder httpRequests = new LongAdder();
+    private final Map<String, LogRing> logs = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> nameLocks = new ConcurrentHashMap<>();
+    private final Map<String, String> routes = new ConcurrentHashMap<>();
+
+    public NodeState(NodeConfig config, UbiqRuntime runtime, FunctionStore store, Tokens tokens,
+            ExecutorService invokers, ExecutorService admin, Consumer<String> log) {
+        this.config = config;
+        this.runtime = runtime;
+        this.store = store;
+        this.tokens = tokens;
+        this.invokers = invokers;
+        this.admin = admin;
+        this.log = log;
+    }
+
+    LogRing logRing(String name) {
+        return logs.computeIfAbsent(name, k -> new LogRing(config.logLinesPerFunction()));
+    }
+
+    /** Thrown when persisting a deploy fails: the function was not changed. */
+    public static final class StorageException extends UbiqException {
+        StorageException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Validates and compiles, writes the module and manifest, moves the {@code current} pointer,
+     * and only then makes the version live. Any failure leaves the previous version both live and
+     * current on disk.
+     */
+    public DeployedFunction deploy(String name, byte[] wasm, Manifest manifest) {
+        Manifest named = manifest.withName(name);
+        ReentrantLock lock = nameLocks.computeIfAbsent(name, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            checkRoute(name, named.route());
+            FunctionRegistry reg = runtime.registry();
+            FunctionRegistry.Prepared p = reg.prepare(wasm, named, 0);
+            int v = p.info().version();
+            try {
+                store.writeVersion(name, v, wasm, named.toJson());
+                store.makeCurrent(name, v);
+            } catch (IOException | RuntimeException e) {
+                reg.abort(p);
+                store.discardVersion(name, v);
+                throw new StorageException("function '" + name + "': could not store version " + v + " in "
+                        + store.root() + ": " + e.getMessage() + "; the previous version is unchanged", e);
+            }
+            DeployedFunction d = reg.commit(p);
+            updateRoute(name, named.route());
+            return d;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Brings back a stored version after a restart. */
+    public DeployedFunction restore(FunctionStore.Stored s) {
+        Manifest m = Manifest.parseJson(s.manifestJson()).withName(s.name());
+        FunctionRegistry reg = runtime.registry();
+        DeployedFunction d = reg.commit(reg.prepare(s.wasm(), m, s.version()));
+        updateRoute(s.name(), m.route());
+        return d;
+    }
+
+    /** Removes a function from disk and from the runtime; in-flight calls finish. */
+    public void delete(String name) throws IOException {
+        ReentrantLock lock = nameLocks.computeIfAbsent(name, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            if (runtime.registry().describe(name) == null) {
+                throw new UbiqException.FunctionNotFoundException(name);
+            }
+            store.delete(name);
+            runtime.undeploy(name);
+            updateRoute(name, null);
+            logs.remove(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkRoute(String name, String route) {
+        if (route == null) {
+            return;
+        }
+        String owner = routes.get(route);
+        if (owner != null && !owner.equals(name)) {
+            throw new UbiqException.InvalidManifestException("route '" + route + "' is already served by function '"
+                    + owner + "'");
+        }
+    }
+
+    private void updateRoute(String name, String route) {
+        routes.values().removeIf(n -> n.equals(name));
+        if (route != null) {
+            routes.put(route, name);
+        }
+    }
+
+    /** The function serving {@code path} (longest matching route), and the route, or null. */
+    String[] routeFor(String path) {
+        String best = null;
+        for (String r : routes.keySet()) {
+            if ((path.equals(r) || path.startsWith(r + "/")) && (best == null || r.length() > best.length())) {
+                best = r;
+            }
+        }
+        return best == null ? null : new String[] {routes.get(best), best};
+    }
+}

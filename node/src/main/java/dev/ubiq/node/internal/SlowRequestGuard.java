@@ -1,0 +1,88 @@
+package dev.ubiq.node.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bounds how long one request may take to arrive. The clock starts at the request's first byte
+ * (so an idle keep-alive connection is not affected; the idle timeout handles those) and stops
+ * when the request is complete. A slow-loris client trickling headers or a body gets 408 and the
+ * connection is closed, so it cannot pin a connection or an aggregation buffer for long.
+ *
+ * <p>Two handlers share the state: {@link #rawSide()} sits before the HTTP codec and sees bytes,
+ * {@link #httpSide()} after it and sees the end of each request.
+ */
+public final class SlowRequestGuard {
+    private final long timeoutMs;
+    private ScheduledFuture<?> timer;
+    private boolean waitingForEnd;
+
+    public SlowRequestGuard(long timeoutMs) {
+        this.timeoutMs = timeoutMs;
+    }
+
+    public ChannelInboundHandlerAdapter rawSide() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof ByteBuf b && b.isReadable() && !waitingForEnd) {
+                    waitingForEnd = true;
+                    timer = ctx.executor().schedule(() -> expire(ctx), timeoutMs, TimeUnit.MILLISECONDS);
+                }
+                ctx.fireChannelRead(msg);
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+                cancel();
+                super.channelInactive(ctx);
+            }
+        };
+    }
+
+    public ChannelDuplexHandler httpSide() {
+        return new ChannelDuplexHandler() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof LastHttpContent) {
+                    cancel();
+                }
+                ctx.fireChannelRead(msg);
+            }
+        };
+    }
+
+    private void cancel() {
+        waitingForEnd = false;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void expire(ChannelHandlerContext ctx) {
+        if (!waitingForEnd || !ctx.channel().isActive()) {
+            return;
+        }
+        byte[] body = ("{\"error\":\"request_timeout\",\"message\":\"the request did not arrive completely within "
+                + timeoutMs + " ms\"}\n").getBytes(StandardCharsets.UTF_8);
+        var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
+                Unpooled.wrappedBuffer(body));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        resp.headers().set(HttpHeaderNames.CONNECTION, "close");
+        ctx.channel().writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+    }
+}
