@@ -7,6 +7,9 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +20,10 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code ubiq} command line. {@code bin/ubiq} runs {@link #main}; tests and embedders call
  * {@link #execute} with their own streams and get the exit code back instead of the JVM exiting.
- * Subcommands: {@code run} ({@link RunCommand}) and {@code inspect} ({@link InspectCommand}).
+ * Subcommands: {@code run} ({@link RunCommand}) and {@code inspect} ({@link InspectCommand}) on an
+ * embedded runtime; {@code serve} ({@link ServeCommand}) runs a node; {@code deploy}, {@code invoke},
+ * {@code ls}, {@code rm}, {@code logs} and {@code status} ({@link NodeCommands}) are clients of a
+ * node's HTTP API.
  *
  * <pre>{@code
  * var out = new ByteArrayOutputStream();
@@ -28,7 +34,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "ubiq",
         mixinStandardHelpOptions = true,
         versionProvider = UbiqCli.VersionProvider.class,
-        description = "Runs and inspects WebAssembly functions on the Ubiq runtime.",
+        description = {
+            "Runs and inspects WebAssembly functions on the Ubiq runtime (run, inspect), serves them over "
+                    + "HTTP (serve), and manages a running node (deploy, invoke, ls, rm, logs, status)."
+        },
         footerHeading = "%n",
         footer = "Run 'ubiq COMMAND --help' for the options and exit codes of a command.")
 public final class UbiqCli implements Callable<Integer> {
@@ -36,8 +45,15 @@ public final class UbiqCli implements Callable<Integer> {
     /** Set by {@code bin/ubiq} from {@code [ -t 0 ]}: whether stdin is a terminal. */
     static final String STDIN_TTY_PROPERTY = "ubiq.stdin.tty";
 
-    /** The streams a command reads and writes; the process's own in {@link #main}. */
-    record Io(InputStream in, PrintStream out, PrintStream err) {}
+    /** Set to {@code true}/{@code false} to say whether stderr is a terminal (upload progress bars). */
+    static final String STDERR_TTY_PROPERTY = "ubiq.stderr.tty";
+
+    /**
+     * The streams a command reads and writes, the environment it sees, and whether {@code err} is a
+     * terminal; the process's own in {@link #main}. Tests pass their own environment, so nothing
+     * of the real {@code UBIQ_*} variables or config file leaks into them.
+     */
+    record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> env, boolean errIsTerminal) {}
 
     @Spec
     private CommandSpec spec;
@@ -67,17 +83,36 @@ public final class UbiqCli implements Callable<Integer> {
      * @return the process exit code, see {@link ExitCodes}
      */
     public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        Io io = new Io(in, out, err);
+        return execute(args, new Io(in, out, err, System.getenv(), err == System.err && stderrIsTerminal()));
+    }
+
+    /** As {@link #execute(String[], InputStream, PrintStream, PrintStream)} with a given environment. */
+    static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+        return execute(args, new Io(in, out, err, Map.copyOf(env), false));
+    }
+
+    private static int execute(String[] args, Io io) {
+        PrintStream out = io.out();
+        PrintStream err = io.err();
         CommandLine cl = new CommandLine(new UbiqCli(io))
                 .addSubcommand(new RunCommand(io))
                 .addSubcommand(new InspectCommand(io))
+                .addSubcommand(new ServeCommand(io))
+                .addSubcommand(new NodeCommands.Deploy(io))
+                .addSubcommand(new NodeCommands.Invoke(io))
+                .addSubcommand(new NodeCommands.Ls(io))
+                .addSubcommand(new NodeCommands.Rm(io))
+                .addSubcommand(new NodeCommands.Logs(io))
+                .addSubcommand(new NodeCommands.Status(io))
                 .addSubcommand(new CommandLine.HelpCommand());
         PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         cl.setOut(outWriter);
         cl.setErr(errWriter);
-        // everything after the module path belongs to the guest, "@file" included
-        cl.setStopAtPositional(true);
+        // run: everything after the module path belongs to the guest, "@file" included; the node
+        // commands take options after their positionals (ubiq invoke NAME --data ...)
+        cl.getSubcommands().get("run").setStopAtPositional(true);
+        cl.getSubcommands().get("inspect").setStopAtPositional(true);
         cl.setExpandAtFiles(false);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, args2) -> {
@@ -124,6 +159,23 @@ public final class UbiqCli implements Callable<Integer> {
         // Since JDK 22 System.console() is non-null even when redirected; isTerminal() tells.
         Console c = System.console();
         return c != null && c.isTerminal();
+    }
+
+    /**
+     * Whether stderr is a terminal. {@code System.console()} looks at stdin and stdout only, so on
+     * Linux this reads where file descriptor 2 points; elsewhere it says no (no progress bar).
+     */
+    private static boolean stderrIsTerminal() {
+        String told = System.getProperty(STDERR_TTY_PROPERTY);
+        if (told != null) {
+            return Boolean.parseBoolean(told);
+        }
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
     }
 
     /** {@code ubiq --version}: this build, the Chicory it embeds, and the JVM running it. */
