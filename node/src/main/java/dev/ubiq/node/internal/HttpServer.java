@@ -59,8 +59,9 @@ public final class HttpServer implements AutoCloseable {
                         p.addLast("idle", new IdleStateHandler(0, 0, cfg.idleTimeoutMs(), TimeUnit.MILLISECONDS) {
                             @Override
                             protected void channelIdle(io.netty.channel.ChannelHandlerContext ctx, IdleStateEvent evt) {
-                                // a long invocation is not idleness: only close when nothing is pending
-                                if (!Http.hasPending(ctx)) {
+                                // a long invocation is not idleness: only close when nothing is pending;
+                                // a request still arriving is the request clock's to end (with a 408)
+                                if (!Http.hasPending(ctx) && !guard.inRequest()) {
                                     ctx.close();
                                 }
                             }

@@ -33,6 +33,14 @@ public final class SlowRequestGuard {
         this.timeoutMs = timeoutMs;
     }
 
+    /**
+     * Whether a request has begun arriving and is not complete yet: its clock, not the idle
+     * timeout, decides when the connection is given up (with a 408 rather than a silent close).
+     */
+    public boolean inRequest() {
+        return waitingForEnd;
+    }
+
     public ChannelInboundHandlerAdapter rawSide() {
         return new ChannelInboundHandlerAdapter() {
             @Override
