@@ -1,0 +1,119 @@
+package dev.ubiq.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/ubiq serve} as a real process: it prints the port it picked, serves the function given
+ * with {@code --deploy} to curl-like clients and to {@code bin/ubiq invoke}, stops within 10 s of
+ * SIGTERM, and a restart with the same flags deploys nothing. Only 127.0.0.1 is contacted.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ServeIT {
+    private static final Pattern SERVING = Pattern.compile("^ubiq: serving http://127\\.0\\.0\\.1:(\\d+) \\(admin token in (.+)/admin\\.token, ");
+
+    record Served(Process process, int port) {}
+
+    private static Served serve(Path data, Path stderr) throws Exception {
+        Process p = new ProcessBuilder(UbiqCliTest.ROOT.resolve("bin/ubiq").toString(), "serve", "--port", "0",
+                "--data-dir", data.toString(), "--deploy", "hello=" + UbiqCliTest.guest("hello"))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectError(stderr.toFile())
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        try {
+            line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (IOException e) {
+                    return null;
+                }
+            }).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new AssertionError("no 'serving' line within 60 s; stderr: " + Files.readString(stderr), e);
+        }
+        Matcher m = SERVING.matcher(line == null ? "" : line);
+        if (!m.find()) {
+            p.destroyForcibly();
+            throw new AssertionError("first stdout line: " + line + "; stderr: " + Files.readString(stderr));
+        }
+        assertEquals(data.toAbsolutePath().toString(), m.group(2));
+        return new Served(p, Integer.parseInt(m.group(1)));
+    }
+
+    private static void stop(Served s, Path stderr) throws Exception {
+        s.process().destroy(); // SIGTERM
+        assertTrue(s.process().waitFor(10, TimeUnit.SECONDS), "serve must stop within 10 s of SIGTERM");
+        assertEquals(143, s.process().exitValue(), Files.readString(stderr));
+        assertTrue(Files.readString(stderr).strip().endsWith("stopped"), Files.readString(stderr));
+    }
+
+    @Test
+    void serveDeploysServesAndStopsOnSigterm(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Path err1 = tmp.resolve("serve1.err");
+        Served s = serve(data, err1);
+        try {
+            String url = "http://127.0.0.1:" + s.port();
+            String invokeToken = Files.readString(data.resolve("invoke.token")).strip();
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                // curl -H "Authorization: Bearer $(cat DATA/invoke.token)" --data-binary 'edge box' URL/v1/functions/hello/invoke
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/functions/hello/invoke"))
+                        .header("Authorization", "Bearer " + invokeToken)
+                        .POST(HttpRequest.BodyPublishers.ofString("edge box")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                assertEquals("hello from wasm\necho: edge box", r.body());
+                assertEquals("ok", r.headers().firstValue("Ubiq-Outcome").orElse(""));
+            }
+
+            ProcessBuilder client = new ProcessBuilder(UbiqCliTest.ROOT.resolve("bin/ubiq").toString(), "invoke", "hello",
+                    "--data", "edge box", "--node", url, "--data-dir", data.toString())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            client.environment().remove("UBIQ_NODE");
+            client.environment().remove("UBIQ_TOKEN");
+            client.environment().put("XDG_CONFIG_HOME", tmp.resolve("config").toString());
+            Process c = client.start();
+            String out = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(c.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(c.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, c.exitValue(), err);
+            assertEquals("hello from wasm\necho: edge box", out);
+            assertEquals("", err);
+            stop(s, err1);
+        } finally {
+            s.process().destroyForcibly();
+        }
+        assertTrue(Files.readString(err1).contains("deployed hello version 1 "), Files.readString(err1));
+
+        Path err2 = tmp.resolve("serve2.err");
+        Served again = serve(data, err2);
+        try {
+            assertTrue(Files.readString(err2).contains("hello is current (version 1, same module and manifest): not redeployed"),
+                    Files.readString(err2));
+            stop(again, err2);
+        } finally {
+            again.process().destroyForcibly();
+        }
+    }
+}
