@@ -68,7 +68,14 @@ public final class NodeState {
         try {
             checkRoute(name, named.route());
             FunctionRegistry reg = runtime.registry();
-            FunctionRegistry.Prepared p = reg.prepare(wasm, named, 0);
+            // a name on disk but not live (skipped at start as damaged) must not reuse its stored
+            // version numbers: makeCurrent prunes the lowest, which would be the one just written
+            int next = 0;
+            if (reg.describe(name) == null) {
+                var stored = store.versions(name);
+                next = stored.isEmpty() ? 0 : stored.getLast() + 1;
+            }
+            FunctionRegistry.Prepared p = reg.prepare(wasm, named, next);
             int v = p.info().version();
             try {
                 store.writeVersion(name, v, wasm, named.toJson());
