@@ -149,6 +149,9 @@ public final class FunctionStore {
             Path current = dir.resolve("current");
             if (!Files.exists(current)) {
                 // a first deploy killed before its pointer was written: nothing was ever live
+                problems.accept("function '" + fn + "' in " + dir + " has no 'current' pointer (a first deploy "
+                        + "interrupted before it completed, or a damaged data dir): removed " + versions(fn).size()
+                        + " stored version(s)");
                 deleteTree(dir);
                 continue;
             }
