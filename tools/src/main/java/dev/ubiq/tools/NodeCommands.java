@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The client commands of a node's HTTP API ({@code docs/http-api.md}): {@code deploy}, {@code invoke},
+ * The client commands of a node's HTTP API ({@code dev.ubiq.node.internal.ApiHandler}): {@code deploy}, {@code invoke},
  * {@code ls}, {@code rm}, {@code logs}, {@code status}. Each finds its node and token through
  * {@link ClientOptions} and talks to it with {@link NodeClient}.
  *

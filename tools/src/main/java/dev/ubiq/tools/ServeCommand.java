@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = UbiqCli.VersionProvider.class,
         description = {
-            "Runs a Ubiq node in the foreground: the HTTP API (docs/http-api.md) over the functions stored in the "
+            "Runs a Ubiq node in the foreground: the HTTP API over the functions stored in the "
                     + "data directory, which it restores on start. Stops on Ctrl-C or SIGTERM, letting calls in "
                     + "flight finish (up to 5 s).",
             "On first start it creates DATA_DIR/admin.token and DATA_DIR/invoke.token (mode 0600). Once it serves "
@@ -36,11 +36,11 @@ import picocli.CommandLine.Option;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:stopped by SIGINT or SIGTERM (the JVM reports 130 or 143 to a shell)",
             "1:cannot listen (port taken, address not local), cannot write the data directory, a --deploy failed to store",
             "2:usage error (bad flags, --deploy module or manifest missing, invalid manifest)",
             "125:a --deploy module's initial memory is above the node's memory limit",
-            "126:a --deploy module is malformed, invalid, too large, unlinkable, or fails to instantiate"
+            "126:a --deploy module is malformed, invalid, too large, unlinkable, or fails to instantiate",
+            "143:stopped by SIGTERM, after closing the node (130 for SIGINT, Ctrl-C)"
         })
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N",

@@ -10,30 +10,87 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** tools/README.md cannot go stale: its exit-code table and its inspect example are checked here. */
+/**
+ * tools/README.md cannot go stale: its exit-code tables, the options of every command and its
+ * inspect example are checked against what the commands say and do.
+ */
 class ReadmeTest {
+    /** The client options every node command shares, documented once under "Talking to a node". */
+    private static final String CLIENT_SECTION = "Talking to a node";
+
     static String readme() throws IOException {
         return Files.readString(UbiqCliTest.ROOT.resolve("tools/README.md"));
     }
 
-    @Test
-    void exitCodeTableMatchesRunHelp() throws IOException {
+    /** From the {@code ## } heading that contains {@code title} to the next {@code ## } heading. */
+    static String section(String title) throws IOException {
+        String text = readme();
+        Matcher m = Pattern.compile("(?m)^## .*" + Pattern.quote(title) + ".*$").matcher(text);
+        assertTrue(m.find(), "tools/README.md has no section '" + title + "'");
+        int end = text.indexOf("\n## ", m.end());
+        return text.substring(m.start(), end < 0 ? text.length() : end);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "serve", "deploy", "invoke"})
+    void exitCodeTableMatchesHelp(String command) throws IOException {
         Set<String> documented = new TreeSet<>();
-        Matcher m = Pattern.compile("(?m)^\\| `(\\w+)` \\|").matcher(readme());
+        Matcher m = Pattern.compile("(?m)^\\| `(\\w+)` \\|").matcher(section("`ubiq " + command + "`"));
         while (m.find()) {
             documented.add(m.group(1));
         }
-        String help = UbiqCliTest.ubiq("", "run", "--help").out();
+        String help = UbiqCliTest.ubiq("", command, "--help").out();
         String codes = help.substring(help.indexOf("Exit codes:"));
         Set<String> inHelp = new TreeSet<>();
         Matcher h = Pattern.compile("(?m)^  (\\w+) {2,}").matcher(codes);
         while (h.find()) {
             inHelp.add(h.group(1));
         }
-        assertEquals(inHelp, documented);
-        assertTrue(documented.containsAll(List.of("124", "125", "126", "134")), documented.toString());
+        assertEquals(inHelp, documented, command);
+    }
+
+    @Test
+    void runDocumentsTheCodesOfItsFailures() throws IOException {
+        String run = section("`ubiq run`");
+        for (String code : List.of("124", "125", "126", "134")) {
+            assertTrue(run.contains("| `" + code + "` |"), code);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "inspect", "serve", "deploy", "invoke", "ls", "rm", "logs", "status"})
+    void everyOptionIsDocumented(String command) throws IOException {
+        String help = UbiqCliTest.ubiq("", command, "--help").out();
+        String own = section("`ubiq " + command + "`");
+        String client = section(CLIENT_SECTION);
+        Matcher m = Pattern.compile("(?<![\\w-])--[a-z][a-z-]+").matcher(help);
+        Set<String> missing = new TreeSet<>();
+        while (m.find()) {
+            String option = m.group();
+            if (option.equals("--help") || option.equals("--version")) {
+                continue;
+            }
+            if (!own.contains("`" + option) && !own.contains(option + " ") && !client.contains("`" + option)) {
+                missing.add(option);
+            }
+        }
+        assertEquals(Set.of(), missing, "options of 'ubiq " + command + "' missing from tools/README.md");
+    }
+
+    @Test
+    void clientSectionNamesEveryVariableAndTheConfigFile() throws IOException {
+        String client = section(CLIENT_SECTION);
+        for (String s : List.of(ClientOptions.NODE_ENV, ClientOptions.TOKEN_ENV, "$XDG_CONFIG_HOME/ubiq/config.toml",
+                "~/.config/ubiq/config.toml", ClientOptions.DEFAULT_NODE, "admin.token")) {
+            assertTrue(client.contains(s), s);
+        }
+        for (String key : ClientOptions.CONFIG_KEYS) {
+            assertTrue(client.contains(key + " = "), key);
+        }
     }
 
     @Test
