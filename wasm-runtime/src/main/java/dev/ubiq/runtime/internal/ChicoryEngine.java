@@ -178,8 +178,9 @@ public final class ChicoryEngine implements Engine {
             throw new MalformedModuleException("function '" + functionName
                     + "': not a WebAssembly binary (missing \\0asm magic; a .wat text file must be compiled first)", null);
         }
+        WasmModule module;
         try {
-            return Parser.parse(wasm);
+            module = Parser.parse(wasm);
         } catch (MalformedException e) {
             throw new MalformedModuleException("function '" + functionName + "': malformed module: " + e.getMessage(), e);
         } catch (InvalidException e) {
@@ -187,6 +188,71 @@ public final class ChicoryEngine implements Engine {
         } catch (RuntimeException | StackOverflowError e) {
             // Hostile bytes can make the decoder fail in ways it does not classify.
             throw new MalformedModuleException("function '" + functionName + "': malformed module: " + e, e);
+        }
+        validateIndices(module, functionName);
+        return module;
+    }
+
+    /**
+     * Checks Chicory 1.7.5's parser leaves to instantiation or skips: duplicate export names,
+     * exports of unknown indices, imported functions of unknown types, {@code global.get} of an
+     * unknown global in a constant expression. They make a module invalid, so they are refused
+     * here, at compile time, as {@code InvalidModuleException} (found by the spec suite).
+     */
+    private static void validateIndices(WasmModule module, String functionName) {
+        String who = "function '" + functionName + "': invalid module: ";
+        var is = module.importSection();
+        int types = module.typeSection().typeCount();
+        for (int i = 0; i < is.importCount(); i++) {
+            if (is.getImport(i) instanceof FunctionImport fi && (fi.typeIndex() < 0 || fi.typeIndex() >= types)) {
+                throw new InvalidModuleException(who + "import " + fi.module() + "." + fi.name()
+                        + " has unknown type " + fi.typeIndex(), null);
+            }
+        }
+        int globals = is.count(ExternalType.GLOBAL) + module.globalSection().globalCount();
+        List<List<com.dylibso.chicory.wasm.types.Instruction>> constants = new ArrayList<>();
+        for (var g : module.globalSection().globals()) {
+            constants.add(g.initInstructions());
+        }
+        for (var d : module.dataSection().dataSegments()) {
+            if (d instanceof com.dylibso.chicory.wasm.types.ActiveDataSegment a) {
+                constants.add(a.offsetInstructions());
+            }
+        }
+        for (var e : module.elementSection().elements()) {
+            if (e instanceof com.dylibso.chicory.wasm.types.ActiveElement a) {
+                constants.add(a.offset());
+            }
+            constants.addAll(e.initializers());
+        }
+        for (var expr : constants) {
+            for (var ins : expr) {
+                if (ins.opcode() == OpCode.GLOBAL_GET && (ins.operand(0) < 0 || ins.operand(0) >= globals)) {
+                    throw new InvalidModuleException(who + "unknown global " + ins.operand(0)
+                            + " in a constant expression", null);
+                }
+            }
+        }
+        var es = module.exportSection();
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < es.exportCount(); i++) {
+            var e = es.getExport(i);
+            if (!names.add(e.name())) {
+                throw new InvalidModuleException("function '" + functionName + "': invalid module: duplicate export name '"
+                        + e.name() + "'", null);
+            }
+            ExternalType type = e.exportType();
+            long count = module.importSection().count(type) + switch (type) {
+                case FUNCTION -> module.functionSection().functionCount();
+                case GLOBAL -> module.globalSection().globalCount();
+                case TABLE -> module.tableSection().tableCount();
+                case MEMORY -> module.memorySection().map(m -> m.memoryCount()).orElse(0);
+                default -> Long.MAX_VALUE / 2; // tags: Chicory checks them itself
+            };
+            if (e.index() < 0 || e.index() >= count) {
+                throw new InvalidModuleException("function '" + functionName + "': invalid module: export '" + e.name()
+                        + "' refers to unknown " + type.name().toLowerCase(Locale.ROOT) + " " + e.index(), null);
+            }
         }
     }
 
