@@ -10,13 +10,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * tools/README.md cannot go stale: its exit-code tables, the options of every command and its
- * inspect example are checked against what the commands say and do.
+ * inspect example are checked against what the commands say and do. The root README's set-up
+ * lines are the ones {@link ServeIT} runs.
  */
 class ReadmeTest {
     /** The client options every node command shares, documented once under "Talking to a node". */
@@ -91,6 +92,14 @@ class ReadmeTest {
         for (String key : ClientOptions.CONFIG_KEYS) {
             assertTrue(client.contains(key + " = "), key);
         }
+    }
+
+    @Test
+    void rootReadmeSetUpIsWhatServeItRuns() throws IOException {
+        String readme = Files.readString(UbiqCliTest.ROOT.resolve("README.md"));
+        assertTrue(readme.contains("mvn -B -q -DskipTests install && " + ServeIT.README_SERVE + "\n"), ServeIT.README_SERVE);
+        assertTrue(readme.contains(ServeIT.README_CURL + "\n"), ServeIT.README_CURL);
+        assertTrue(readme.contains(ServeIT.README_INVOKE + "\n"), ServeIT.README_INVOKE);
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -23,19 +25,33 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/ubiq serve} as a real process: it prints the port it picked, serves the function given
- * with {@code --deploy} to curl-like clients and to {@code bin/ubiq invoke}, stops within 10 s of
+ * {@code bin/ubiq serve} as a real process, run as the README's set-up shows it (with its own data
+ * directory and {@code --port 0}): it prints the port it picked, serves the function given with
+ * {@code --deploy} to curl-like clients and to {@code bin/ubiq invoke}, stops within 10 s of
  * SIGTERM, and a restart with the same flags deploys nothing. Only 127.0.0.1 is contacted.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ServeIT {
     private static final Pattern SERVING = Pattern.compile("^ubiq: serving http://127\\.0\\.0\\.1:(\\d+) \\(admin token in (.+)/admin\\.token, ");
 
+    /** The README's set-up lines; this test runs them, with its own data directory and port. */
+    static final String README_DATA_DIR = "/tmp/ubiq-demo";
+    static final String README_SERVE = "bin/ubiq serve --data-dir " + README_DATA_DIR + " --deploy hello=guests/out/hello.wasm";
+    static final String README_CURL = "curl -H \"Authorization: Bearer $(cat " + README_DATA_DIR
+            + "/invoke.token)\" --data-binary 'edge box' http://127.0.0.1:8080/v1/functions/hello/invoke";
+    static final String README_INVOKE = "bin/ubiq invoke hello --data 'edge box' --data-dir " + README_DATA_DIR;
+
     record Served(Process process, int port) {}
 
     private static Served serve(Path data, Path stderr) throws Exception {
-        Process p = new ProcessBuilder(UbiqCliTest.ROOT.resolve("bin/ubiq").toString(), "serve", "--port", "0",
-                "--data-dir", data.toString(), "--deploy", "hello=" + UbiqCliTest.guest("hello"))
+        List<String> command = new ArrayList<>();
+        command.add(UbiqCliTest.ROOT.resolve("bin/ubiq").toString());
+        for (String arg : README_SERVE.substring("bin/ubiq ".length()).split(" ")) {
+            command.add(arg.replace(README_DATA_DIR, data.toString()));
+        }
+        command.addAll(List.of("--port", "0"));
+        Process p = new ProcessBuilder(command)
+                .directory(UbiqCliTest.ROOT.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectError(stderr.toFile())
                 .start();
@@ -78,7 +94,7 @@ class ServeIT {
             String url = "http://127.0.0.1:" + s.port();
             String invokeToken = Files.readString(data.resolve("invoke.token")).strip();
             try (HttpClient http = HttpClient.newHttpClient()) {
-                // curl -H "Authorization: Bearer $(cat DATA/invoke.token)" --data-binary 'edge box' URL/v1/functions/hello/invoke
+                // README_CURL
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/functions/hello/invoke"))
                         .header("Authorization", "Bearer " + invokeToken)
                         .POST(HttpRequest.BodyPublishers.ofString("edge box")).build(), HttpResponse.BodyHandlers.ofString());
@@ -87,8 +103,9 @@ class ServeIT {
                 assertEquals("ok", r.headers().firstValue("Ubiq-Outcome").orElse(""));
             }
 
+            // README_INVOKE, on this test's port
             ProcessBuilder client = new ProcessBuilder(UbiqCliTest.ROOT.resolve("bin/ubiq").toString(), "invoke", "hello",
-                    "--data", "edge box", "--node", url, "--data-dir", data.toString())
+                    "--data", "edge box", "--data-dir", data.toString(), "--node", url)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             client.environment().remove("UBIQ_NODE");
             client.environment().remove("UBIQ_TOKEN");
