@@ -97,6 +97,9 @@ final class NodeClient implements AutoCloseable {
                 return n.get("message").asText();
             }
             String t = text().strip();
+            if (t.isEmpty()) {
+                return "the node answered HTTP " + status + " with no error body";
+            }
             return t.length() > 200 ? t.substring(0, 200) + "..." : t;
         }
     }

@@ -142,6 +142,11 @@ final class NodeCommands {
                     r = c.send("PUT", "/v1/functions/" + name, c.upload(body),
                             "multipart/form-data; boundary=" + boundary, NodeClient.DEPLOY_TIMEOUT);
                 }
+                if (r.status() == 413 && r.json() == null) {
+                    // refused before the API saw it: the body is above the node's module size limit
+                    throw new CliFailure(ExitCodes.BAD_MODULE, "module_too_large: the node refused the upload of "
+                            + wasm.length + " bytes (HTTP 413): the module is above its module size limit");
+                }
                 if (!r.ok()) {
                     throw c.failure(r);
                 }
@@ -273,6 +278,12 @@ final class NodeCommands {
                     }
                 }
                 String kind = r.errorKind();
+                String message = r.errorMessage();
+                if (r.status() == 413 && n == null) {
+                    // refused before the API saw it, with no JSON body
+                    kind = "payload_too_large";
+                    message = "the node refused a request of " + body.length + " bytes (HTTP 413): above its payload limit";
+                }
                 int code = switch (kind) {
                     case "timeout" -> ExitCodes.TIMEOUT;
                     case "memory_limit" -> ExitCodes.MEMORY_LIMIT;
@@ -287,7 +298,7 @@ final class NodeCommands {
                     case 429, 503 -> " (retry shortly)";
                     default -> "";
                 };
-                throw new CliFailure(code, kind + ": " + r.errorMessage() + hint);
+                throw new CliFailure(code, kind + ": " + message + hint);
             }
         }
 

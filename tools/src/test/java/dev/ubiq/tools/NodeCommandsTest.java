@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ubiq.node.NodeConfig;
 import dev.ubiq.node.UbiqNode;
+import dev.ubiq.runtime.Limits;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -218,6 +220,31 @@ class NodeCommandsTest {
         assertError(asAdmin("deploy", "bad", UbiqCliTest.guest("hello"), "--manifest", typo.toString()), ExitCodes.USAGE,
                 "timeout");
         assertError(asAdmin("deploy", "no/slash", UbiqCliTest.guest("hello")), ExitCodes.USAGE, "invalid function name");
+    }
+
+    @Test
+    void tooLargeUploadsAreNamedEvenWhenTheNodeSendsABare413(@TempDir Path data) throws IOException {
+        Limits small = Limits.builder().withMaxModuleBytes(64 << 10).withMaxPayloadBytes(64 << 10).build();
+        try (UbiqNode n = UbiqNode.builder().withPort(0).withDataDir(data.resolve("node")).withLimits(small)
+                .withLog(l -> {}).start()) {
+            String[] client = {"--node", "http://127.0.0.1:" + n.port(), "--token", n.adminToken()};
+            Path justOver = data.resolve("over.wasm");
+            Files.write(justOver, new byte[100 << 10]);
+            // the API's own JSON answer, and above the HTTP layer's cap (module limit + 1 MiB) its bare 413
+            Path farOver = data.resolve("far-over.wasm");
+            Files.write(farOver, new byte[2 << 20]);
+            for (Path module : List.of(justOver, farOver)) {
+                UbiqCliTest.Run r = cli("", bareEnv, concat(new String[] {"deploy", "big", module.toString()}, client));
+                assertError(r, ExitCodes.BAD_MODULE, "module_too_large: ");
+            }
+            assertEquals(0, cli("", bareEnv, concat(new String[] {"deploy", "hello", UbiqCliTest.guest("hello")}, client)).code());
+            UbiqCliTest.Run big = cli("", bareEnv, concat(new String[] {"invoke", "hello", "--data", "@" + farOver}, client));
+            assertError(big, 1, "payload_too_large: ");
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
 
     @Test
