@@ -114,6 +114,8 @@ class NodeLimitsTest {
         assertError(t.deploy("ok", hello, "m.json", "{\"timeout_ms\": "), 400, "invalid_manifest", "not valid JSON");
         assertError(t.deploy("ok", hello, "m.toml", "name = \"other\"\n"), 400, "invalid_manifest", "deployed as 'ok'");
         assertError(t.deploy("ok", hello, "m.toml", "min_warm = 2\n"), 400, "invalid_manifest", "reactors only");
+        assertError(t.deploy("ok", hello, "m.toml", "timeout_ms = 400000\n"), 400, "limit_exceeded",
+                "above the node's cap of 300000");
         stillServing();
     }
 
