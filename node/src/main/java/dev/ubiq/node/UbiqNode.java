@@ -40,6 +40,7 @@ public final class UbiqNode implements AutoCloseable {
     private final ExecutorService invokers;
     private final ExecutorService admin;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private UbiqNode(NodeConfig config, Consumer<String> log) throws IOException {
         this.config = config;
@@ -118,7 +119,8 @@ public final class UbiqNode implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed.getCount() == 0) {
+        // a shutdown hook and try-with-resources may both call this, even at once
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         if (server != null) {

@@ -82,6 +82,30 @@ class NodeConcurrencyTest {
     }
 
     @Test
+    void twoNamesRacingForOneRouteNeverBothGetIt() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            String route = "/race" + round;
+            List<CompletableFuture<RawHttp.Response>> deploys = new ArrayList<>();
+            for (String name : new String[] {"a" + round, "b" + round, "c" + round}) {
+                deploys.add(CompletableFuture.supplyAsync(() -> t.deploy(name, Guests.bytes("hello.wasm"), "m.toml",
+                        "route = \"" + route + "\"\n"), pool));
+            }
+            int created = 0;
+            for (var f : deploys) {
+                RawHttp.Response r = f.get(60, TimeUnit.SECONDS);
+                if (r.status() == 201) {
+                    created++;
+                } else {
+                    assertEquals(400, r.status(), r.body());
+                    assertTrue(r.body().contains("already served by function"), r.body());
+                }
+            }
+            assertEquals(1, created, "exactly one name may own " + route);
+            assertEquals(200, t.call("GET", route, t.invoker(), new byte[0]).status());
+        }
+    }
+
+    @Test
     void deletingAFunctionLetsItsInFlightCallsFinishNormally() throws Exception {
         assertEquals(201, t.deploy("spin", Guests.bytes("spin_reactor.wasm"), "m.toml", "timeout_ms = 1000\n").status());
         List<CompletableFuture<RawHttp.Response>> calls = new ArrayList<>();

@@ -79,8 +79,23 @@ class NodeLimitsTest {
         try (RawHttp c = t.connect(10_000)) {
             c.send("POST", "/v1/functions/ok/invoke", new byte[AGGREGATOR + 1], "Authorization: " + t.invoker());
             RawHttp.Response r = c.read();
-            assertEquals(413, r.status(), r.body());
+            assertError(r, 413, "payload_too_large", "limit of " + AGGREGATOR + " bytes");
             assertTrue(c.closedByServer(), "the connection must be closed after a body that cannot be read");
+        }
+        stillServing();
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws IOException {
+        assertEquals(201, t.deploy("slow", Guests.bytes("spin.wasm"), "m.toml", "timeout_ms = 300\n").status());
+        try (RawHttp c = t.connect(10_000)) {
+            // three requests back to back on one connection: the slow one first
+            c.send("POST", "/v1/functions/slow/invoke", new byte[0], "Authorization: " + t.invoker());
+            c.send("POST", "/v1/functions/ok/invoke", "one".getBytes(), "Authorization: " + t.invoker());
+            c.send("POST", "/v1/functions/ok/invoke", "two".getBytes(), "Authorization: " + t.invoker());
+            assertEquals(504, c.read().status());
+            assertEquals("hello from wasm\necho: one", c.read().body());
+            assertEquals("hello from wasm\necho: two", c.read().body());
         }
         stillServing();
     }
@@ -180,7 +195,7 @@ class NodeLimitsTest {
     @Test
     void aFunctionAtItsConcurrencyLimitGets429WithRetryAfter() throws Exception {
         assertEquals(201, t.deploy("spin", Guests.bytes("spin_reactor.wasm"), "m.toml",
-                "max_concurrency = 1\ntimeout_ms = 3000\n").status());
+                "max_concurrency = 1\ntimeout_ms = 10000\n").status());
         CompletableFuture<RawHttp.Response> first = CompletableFuture.supplyAsync(() -> t.invoke("spin", ""));
         awaitInFlight(t, "spin", 1);
         RawHttp.Response busy = t.invoke("spin", "");
@@ -194,7 +209,8 @@ class NodeLimitsTest {
     @Test
     void aNodeAtItsInvocationCapacityGets503WithRetryAfter(@TempDir Path other) throws Exception {
         try (TestNode one = TestNode.start(other, b -> b.withMaxConcurrentInvocations(1))) {
-            assertEquals(201, one.deploy("spin", Guests.bytes("spin.wasm"), "m.toml", "timeout_ms = 2000\n").status());
+            // long enough that a loaded machine still asks while it runs
+            assertEquals(201, one.deploy("spin", Guests.bytes("spin.wasm"), "m.toml", "timeout_ms = 10000\n").status());
             assertEquals(201, one.deploy("hello", Guests.bytes("hello.wasm")).status());
             CompletableFuture<RawHttp.Response> first = CompletableFuture.supplyAsync(() -> one.invoke("spin", ""));
             awaitInFlight(one, "spin", 1);

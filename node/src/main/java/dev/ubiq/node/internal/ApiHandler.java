@@ -53,8 +53,35 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        Http.Conn conn = Http.conn(ctx);
+        if (conn.busy) {
+            // pipelined behind an unanswered request: answer in order, later
+            if (conn.queued.size() >= Http.Conn.MAX_QUEUED) {
+                ctx.close();
+                return;
+            }
+            conn.handler = this::handle;
+            conn.queued.add(req.retain());
+            return;
+        }
+        conn.busy = true;
+        handle(ctx, req);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        Http.Conn conn = ctx.channel().attr(Http.CONN).get();
+        if (conn != null) {
+            FullHttpRequest q;
+            while ((q = conn.queued.poll()) != null) {
+                q.release();
+            }
+        }
+        super.channelInactive(ctx);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         node.httpRequests.increment();
-        Http.begin(ctx);
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (!req.decoderResult().isSuccess()) {
             Throwable cause = req.decoderResult().cause();
@@ -205,7 +232,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 });
             }
         } else {
-            methodNotAllowed(ctx, keepAlive, "GET, PUT, DELETE");
+            methodNotAllowed(ctx, keepAlive, "GET, PUT, POST, DELETE");
         }
     }
 

@@ -16,9 +16,35 @@ import java.nio.charset.StandardCharsets;
 /** Small helpers for writing responses. */
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** Requests of a connection still waiting for their response (the idle timeout spares those). */
-    static final io.netty.util.AttributeKey<java.util.concurrent.atomic.AtomicInteger> PENDING =
-            io.netty.util.AttributeKey.valueOf("ubiq.pending");
+    /**
+     * Per-connection state, touched on the connection's event loop only. HTTP/1.1 answers
+     * pipelined requests in order, but invocations finish in any order: so a connection handles
+     * one request at a time and queues the ones behind it (at most {@link #MAX_QUEUED}).
+     */
+    static final class Conn {
+        static final int MAX_QUEUED = 16;
+        boolean busy;
+        final java.util.ArrayDeque<io.netty.handler.codec.http.FullHttpRequest> queued = new java.util.ArrayDeque<>();
+        java.util.function.BiConsumer<ChannelHandlerContext, io.netty.handler.codec.http.FullHttpRequest> handler;
+    }
+
+    static final io.netty.util.AttributeKey<Conn> CONN = io.netty.util.AttributeKey.valueOf("ubiq.conn");
+
+    static Conn conn(ChannelHandlerContext ctx) {
+        var a = ctx.channel().attr(CONN);
+        Conn c = a.get();
+        if (c == null) {
+            c = new Conn();
+            a.set(c);
+        }
+        return c;
+    }
+
+    /** Whether the connection has a request waiting for its response (the idle timeout spares it). */
+    static boolean hasPending(ChannelHandlerContext ctx) {
+        Conn c = ctx.channel().attr(CONN).get();
+        return c != null && c.busy;
+    }
 
     private Http() {}
 
@@ -55,30 +81,30 @@ final class Http {
         return response(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Counts a request that will get exactly one {@link #send}. */
-    static void begin(ChannelHandlerContext ctx) {
-        var a = ctx.channel().attr(PENDING);
-        a.setIfAbsent(new java.util.concurrent.atomic.AtomicInteger());
-        a.get().incrementAndGet();
-    }
-
-    static boolean hasPending(ChannelHandlerContext ctx) {
-        var pending = ctx.channel().attr(PENDING).get();
-        return pending != null && pending.get() > 0;
-    }
-
     /** Writes and flushes; closes the connection after when the client did not ask to keep it. */
     static void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
-        var pending = ctx.channel().attr(PENDING).get();
-        if (pending != null) {
-            pending.decrementAndGet();
-        }
         if (keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(r, ctx.voidPromise());
         } else {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+        ctx.executor().execute(() -> next(ctx));
+    }
+
+    /** The response of the current request is written: start on the next queued one, if any. */
+    private static void next(ChannelHandlerContext ctx) {
+        Conn c = conn(ctx);
+        c.busy = false;
+        var req = c.queued.poll();
+        if (req != null) {
+            c.busy = true;
+            try {
+                c.handler.accept(ctx, req);
+            } finally {
+                req.release();
+            }
         }
     }
 }

@@ -67,7 +67,19 @@ public final class HttpServer implements AutoCloseable {
                             }
                         });
                         p.addLast("keep-alive", new HttpServerKeepAliveHandler());
-                        p.addLast("aggregator", new HttpObjectAggregator(maxContentBytes));
+                        p.addLast("aggregator", new HttpObjectAggregator(maxContentBytes) {
+                            @Override
+                            protected void handleOversizedMessage(io.netty.channel.ChannelHandlerContext ctx,
+                                    io.netty.handler.codec.http.HttpMessage oversized) {
+                                // the JSON error shape instead of Netty's empty 413; the body is not read
+                                var r = Http.error(io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                                        "payload_too_large", "the request body exceeds the node's limit of "
+                                                + maxContentBytes + " bytes");
+                                r.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
+                                // (the aggregator releases the message itself)
+                                ctx.writeAndFlush(r).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                            }
+                        });
                         p.addLast("api", api);
                     }
                 });

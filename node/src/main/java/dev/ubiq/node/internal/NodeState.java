@@ -65,8 +65,10 @@ public final class NodeState {
         Manifest named = manifest.withName(name);
         ReentrantLock lock = nameLocks.computeIfAbsent(name, k -> new ReentrantLock());
         lock.lock();
+        boolean reserved = false;
+        boolean committed = false;
         try {
-            checkRoute(name, named.route());
+            reserved = reserveRoute(name, named.route());
             FunctionRegistry reg = runtime.registry();
             // a name on disk but not live (skipped at start as damaged) must not reuse its stored
             // version numbers: makeCurrent prunes the lowest, which would be the one just written
@@ -87,9 +89,13 @@ public final class NodeState {
                         + store.root() + ": " + e.getMessage() + "; the previous version is unchanged", e);
             }
             DeployedFunction d = reg.commit(p);
+            committed = true;
             updateRoute(name, named.route());
             return d;
         } finally {
+            if (reserved && !committed) {
+                routes.remove(named.route(), name);
+            }
             lock.unlock();
         }
     }
@@ -120,19 +126,24 @@ public final class NodeState {
         }
     }
 
-    private void checkRoute(String name, String route) {
+    /**
+     * Claims {@code route} for {@code name} atomically, so two names deployed at once cannot both
+     * get it. Returns whether this call added the claim (to be undone if the deploy fails).
+     */
+    private boolean reserveRoute(String name, String route) {
         if (route == null) {
-            return;
+            return false;
         }
-        String owner = routes.get(route);
+        String owner = routes.putIfAbsent(route, name);
         if (owner != null && !owner.equals(name)) {
             throw new UbiqException.InvalidManifestException("route '" + route + "' is already served by function '"
                     + owner + "'");
         }
+        return owner == null;
     }
 
     private void updateRoute(String name, String route) {
-        routes.values().removeIf(n -> n.equals(name));
+        routes.entrySet().removeIf(e -> e.getValue().equals(name) && !e.getKey().equals(route));
         if (route != null) {
             routes.put(route, name);
         }
