@@ -88,6 +88,11 @@ class BadInputTest {
     }
 
     @Test
+    void rejectsSimdTheEngineCannotRun() {
+        rejected(InvalidModuleException.class, Guests.bytes("simd_reactor"), "uses SIMD");
+    }
+
+    @Test
     void rejectsModuleOverSizeLimit() {
         byte[] big = Guests.bytes("huge_function");
         assertTrue(big.length > 200_000);

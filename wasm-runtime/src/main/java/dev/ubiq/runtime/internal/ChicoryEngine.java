@@ -94,6 +94,7 @@ public final class ChicoryEngine implements Engine {
     @Override
     public CompiledModule compile(byte[] wasm, String functionName) {
         WasmModule module = parse(wasm, functionName);
+        rejectSimd(module, functionName);
         ModuleInfo info = describe(module, wasm);
         if (interpreterOnly) {
             return new ChicoryCompiledModule(functionName, module, info, InterpreterMachine::new,
@@ -168,6 +169,24 @@ public final class ChicoryEngine implements Engine {
             all.add(imported + i);
         }
         return all;
+    }
+
+    /**
+     * Chicory 1.7.5 cannot execute SIMD: the first v128 instruction would fail at request time
+     * with an unclassified error. Refusing the module at deploy says so once, clearly.
+     */
+    static void rejectSimd(WasmModule module, String functionName) {
+        var bodies = module.codeSection().functionBodies();
+        for (int f = 0; f < bodies.length; f++) {
+            for (var ins : bodies[f].instructions()) {
+                int op = ins.opcode().opcode();
+                if (op >= 0xFD00 && op <= 0xFDFF) {
+                    throw new InvalidModuleException("function '" + functionName + "': the module uses SIMD ("
+                            + ins.opcode() + " in function " + (f + module.importSection().count(ExternalType.FUNCTION))
+                            + "), which the Chicory engine cannot execute; build it without SIMD (e.g. no -msimd128)", null);
+                }
+            }
+        }
     }
 
     static WasmModule parse(byte[] wasm, String functionName) {
