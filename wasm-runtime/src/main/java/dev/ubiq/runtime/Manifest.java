@@ -87,8 +87,11 @@ public final class Manifest {
 
     /** Function names: 1-64 characters of {@code [A-Za-z0-9_-]}, starting with a letter or digit. */
     public static boolean isValidName(String name) {
-        return name != null && name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+        return name != null && NAME.matcher(name).matches();
     }
+
+    // compiled once: the node checks a name on every request
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     public static Builder builder(String name) {
         return new Builder(name);

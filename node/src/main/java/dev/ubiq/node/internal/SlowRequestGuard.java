@@ -26,11 +26,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SlowRequestGuard {
     private final long timeoutMs;
+    private final long timeoutNs;
+    /** One periodic check per connection (not a timer per request: that showed in the profile). */
     private ScheduledFuture<?> timer;
     private boolean waitingForEnd;
+    private long startNs;
 
     public SlowRequestGuard(long timeoutMs) {
         this.timeoutMs = timeoutMs;
+        this.timeoutNs = timeoutMs * 1_000_000;
     }
 
     /**
@@ -47,14 +51,23 @@ public final class SlowRequestGuard {
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 if (msg instanceof ByteBuf b && b.isReadable() && !waitingForEnd) {
                     waitingForEnd = true;
-                    timer = ctx.executor().schedule(() -> expire(ctx), timeoutMs, TimeUnit.MILLISECONDS);
+                    startNs = System.nanoTime();
+                    if (timer == null) {
+                        // checks a quarter of the timeout apart: a late request gets its 408 within 1.25x
+                        long period = Math.max(10, timeoutMs / 4);
+                        timer = ctx.executor().scheduleAtFixedRate(() -> check(ctx), period, period, TimeUnit.MILLISECONDS);
+                    }
                 }
                 ctx.fireChannelRead(msg);
             }
 
             @Override
             public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-                cancel();
+                waitingForEnd = false;
+                if (timer != null) {
+                    timer.cancel(false);
+                    timer = null;
+                }
                 super.channelInactive(ctx);
             }
         };
@@ -65,18 +78,16 @@ public final class SlowRequestGuard {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 if (msg instanceof LastHttpContent) {
-                    cancel();
+                    waitingForEnd = false;
                 }
                 ctx.fireChannelRead(msg);
             }
         };
     }
 
-    private void cancel() {
-        waitingForEnd = false;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+    private void check(ChannelHandlerContext ctx) {
+        if (waitingForEnd && System.nanoTime() - startNs >= timeoutNs) {
+            expire(ctx);
         }
     }
 
@@ -84,6 +95,7 @@ public final class SlowRequestGuard {
         if (!waitingForEnd || !ctx.channel().isActive()) {
             return;
         }
+        waitingForEnd = false;
         byte[] body = ("{\"error\":\"request_timeout\",\"message\":\"the request did not arrive completely within "
                 + timeoutMs + " ms\"}\n").getBytes(StandardCharsets.UTF_8);
         var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
