@@ -139,7 +139,7 @@ public final class ChicoryEngine implements Engine {
                             + cache.dir() + ": " + e);
                 }
             }
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
             // The compiler failed on the whole module: run all of it in the interpreter.
             fallbacks.incrementAndGet();
             log.accept("compiler failed on function '" + functionName + "' (" + e
@@ -204,8 +204,9 @@ public final class ChicoryEngine implements Engine {
             throw new MalformedModuleException("function '" + functionName + "': malformed module: " + e.getMessage(), e);
         } catch (InvalidException e) {
             throw new InvalidModuleException("function '" + functionName + "': invalid module: " + e.getMessage(), e);
-        } catch (RuntimeException | StackOverflowError e) {
-            // Hostile bytes can make the decoder fail in ways it does not classify.
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            // Hostile bytes can make the decoder fail in ways it does not classify; with -ea some of
+            // its checks are Java asserts (an `else` without its `if`, found by fuzzing).
             throw new MalformedModuleException("function '" + functionName + "': malformed module: " + e, e);
         }
         validateIndices(module, functionName);
