@@ -86,7 +86,8 @@ final class ChicoryCompiledModule implements CompiledModule {
         LimitedMemory[] memory = new LimitedMemory[1];
         WasiPreview1 wasi = spec.wasi() == null ? null : wasi(spec.wasi());
         try {
-            ImportValues imports = ChicoryLinking.imports(module, spec.linker(), wasi);
+            ImportValues imports = ChicoryLinking.imports(module, spec.linker(), wasi,
+                    spec.wasi() == null ? java.util.List.of() : java.util.List.copyOf(spec.wasi().preopens().values()));
             Instance instance = Instance.builder(module)
                     .withMachineFactory(machineFactory)
                     .withImportValues(imports)

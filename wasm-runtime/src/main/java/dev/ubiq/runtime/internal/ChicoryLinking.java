@@ -45,10 +45,14 @@ final class ChicoryLinking {
         return module.startsWith("wasi_snapshot_preview1") || module.equals("wasi_unstable");
     }
 
-    static ImportValues imports(WasmModule module, Linker linker, WasiPreview1 wasi) {
+    /**
+     * @param preopens the WASI context's host directories, in the order given to WASI (the
+     *     sandbox checks paths against them); ignored without WASI
+     */
+    static ImportValues imports(WasmModule module, Linker linker, WasiPreview1 wasi, java.util.List<java.nio.file.Path> preopens) {
         var builder = ImportValues.builder();
         if (wasi != null) {
-            builder.addFunction(wasi.toHostFunctions());
+            builder.addFunction(WasiSandbox.wrap(wasi.toHostFunctions(), preopens));
         }
         var section = module.importSection();
         Set<String> seen = new HashSet<>();
