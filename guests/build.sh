@@ -75,7 +75,7 @@ mkdir -p "$OUT/native"
 
 # ---------------------------------------------------------------- C
 # -Wl,--strip-debug: Debian's libc.a carries DWARF; drop it to keep modules small.
-CFLAGS=(--target=wasm32-wasi "${SYSROOT_FLAGS[@]}" -O2 -Wall -Wextra -Werror -Wl,--strip-debug)
+CFLAGS=(--target=wasm32-wasi "${SYSROOT_FLAGS[@]}" -O2 -Wall -Wextra -Werror -Wl,--strip-debug -ffile-prefix-map="$HERE=guests")
 
 c_command() { # NAME  -> WASI command exporting _start
     echo "  C command  $1"
@@ -111,7 +111,9 @@ echo "[Rust]"
 for src in "$HERE"/rust/*.rs; do
     name="$(basename "$src" .rs)"
     echo "  rustc      $name"
+    # --remap-path-prefix: panic messages embed source paths; the build must not depend on the checkout's folder
     "$RUSTC" --edition 2021 --target wasm32-wasi -C opt-level=2 -C strip=debuginfo \
+        --remap-path-prefix="$HERE=guests" \
         -o "$OUT/$name.wasm" "$src"
 done
 rm -f "$OUT"/*.d
