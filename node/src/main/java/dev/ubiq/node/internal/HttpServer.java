@@ -71,13 +71,24 @@ public final class HttpServer implements AutoCloseable {
                             @Override
                             protected void handleOversizedMessage(io.netty.channel.ChannelHandlerContext ctx,
                                     io.netty.handler.codec.http.HttpMessage oversized) {
-                                // the JSON error shape instead of Netty's empty 413; the body is not read
+                                // Netty's own policy, with the JSON error shape instead of an empty body:
+                                // close when the body is already here or the client will not keep the
+                                // connection; otherwise answer and let the aggregator skip the body, so a
+                                // client still writing it is not cut off mid-write
                                 var r = Http.error(io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                                         "payload_too_large", "the request body exceeds the node's limit of "
                                                 + maxContentBytes + " bytes");
-                                r.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
+                                boolean close = oversized instanceof io.netty.handler.codec.http.FullHttpMessage
+                                        || !ctx.channel().config().isAutoRead()
+                                        || !io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(oversized)
+                                                && !io.netty.handler.codec.http.HttpUtil.isKeepAlive(oversized);
+                                if (close) {
+                                    r.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
+                                    ctx.writeAndFlush(r).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                                } else {
+                                    ctx.writeAndFlush(r).addListener(io.netty.channel.ChannelFutureListener.CLOSE_ON_FAILURE);
+                                }
                                 // (the aggregator releases the message itself)
-                                ctx.writeAndFlush(r).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
                             }
                         });
                         p.addLast("api", api);
