@@ -1,0 +1,62 @@
+package dev.ubiq.conformance.fuzz;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Every committed input of the HTTP fuzzer, seeds and past findings ({@code crash-*},
+ * {@code timeout-*}), through {@link HttpRequestOracle} in plain JUnit, with the canary (health,
+ * echo, Netty's leak queues) after each: a finding stays fixed once it is, without starting Jazzer.
+ * An input that still hits a known issue ({@link HttpRequestOracle.KnownIssue}, reported, not yet
+ * fixed) is reported as skipped with the issue; a listed input that passes fails the test until
+ * its line goes.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class HttpRequestRegressionTest {
+    static final Path INPUTS = UploadPathOracle.ROOT.resolve(
+            "conformance-tests/src/test/resources/dev/ubiq/conformance/fuzz/HttpRequestFuzzInputs/handleRequest");
+    private static final HttpRequestOracle ORACLE = new HttpRequestOracle(1);
+
+    /** Committed findings whose bug is reported but not fixed yet: input file name to issue. */
+    private static final Map<String, String> OPEN_FINDINGS = Map.of(
+            "crash-f931f9211acf0d81eb25164b821923a919a6c0cc", HttpRequestOracle.KnownIssue.EXPECT_417_NOT_JSON,
+            "crash-d0b1ca4418e8284719a9304cf00ed906a92aa80c", HttpRequestOracle.KnownIssue.MULTIPART_UPLOAD_LEAK,
+            "crash-d5c1f48701905fb65a8e022372545dae3ebb6b25", HttpRequestOracle.KnownIssue.MULTIPART_DECODER_HOST_ERROR,
+            "crash-4e2d725c62072584a8e4a693bb84514f5d9fe42f", HttpRequestOracle.KnownIssue.PERCENT_DECODE_OUTSIDE_TRY);
+
+    @AfterAll
+    static void close() {
+        ORACLE.close();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> committedInputsKeepTheNodeSound() throws IOException {
+        List<Path> inputs;
+        try (Stream<Path> s = Files.list(INPUTS)) {
+            inputs = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        return inputs.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+            String open = OPEN_FINDINGS.get(p.getFileName().toString());
+            try {
+                ORACLE.check(Files.readAllBytes(p));
+            } catch (HttpRequestOracle.KnownIssue e) {
+                throw new TestAbortedException("known issue " + e.issue() + ", reported, not fixed yet: " + e.getMessage());
+            }
+            if (open != null) {
+                fail(p.getFileName() + " passes now: remove it from OPEN_FINDINGS (" + open + ")");
+            }
+        }));
+    }
+}
