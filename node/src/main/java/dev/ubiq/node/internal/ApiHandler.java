@@ -92,7 +92,15 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String path = uri.path();
+        String path;
+        try {
+            path = uri.path();
+        } catch (IllegalArgumentException e) {
+            // a malformed %-escape (found by fuzzing): answer, or a pipelined connection would stall
+            Http.send(ctx, Http.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    "malformed request path: " + e.getMessage()), keepAlive);
+            return;
+        }
         HttpMethod method = req.method();
         Scope scope = node.tokens.scopeOf(req.headers().get(HttpHeaderNames.AUTHORIZATION));
         try {
@@ -409,7 +417,13 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         static Upload parse(FullHttpRequest req) {
             String ct = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
             if (ct.startsWith("multipart/form-data")) {
-                HttpPostRequestDecoder dec = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), req);
+                HttpPostRequestDecoder dec;
+                try {
+                    // the constructor already decodes the body (found by fuzzing: a malformed part header)
+                    dec = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), req);
+                } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+                    throw new IllegalArgumentException("malformed multipart body: " + e.getMessage());
+                }
                 try {
                     byte[] wasm = null;
                     Manifest manifest = null;
@@ -442,6 +456,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
                     throw new IllegalArgumentException("malformed multipart body: " + e.getMessage());
                 } finally {
+                    // a part cut off before its delimiter is not released by destroy() (found by fuzzing)
+                    var partial = dec.currentPartialHttpData();
+                    if (partial != null && partial.refCnt() > 0) {
+                        partial.release();
+                    }
                     dec.destroy();
                 }
             }

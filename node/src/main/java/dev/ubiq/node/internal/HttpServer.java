@@ -69,15 +69,31 @@ public final class HttpServer implements AutoCloseable {
                         p.addLast("keep-alive", new HttpServerKeepAliveHandler());
                         p.addLast("aggregator", new HttpObjectAggregator(maxContentBytes) {
                             @Override
+                            protected Object newContinueResponse(io.netty.handler.codec.http.HttpMessage start,
+                                    int maxContentLength, io.netty.channel.ChannelPipeline pipeline) {
+                                // 417 (an Expect other than 100-continue) and 413 in the JSON error shape
+                                Object r = super.newContinueResponse(start, maxContentLength, pipeline);
+                                if (r instanceof io.netty.handler.codec.http.FullHttpResponse f
+                                        && f.status().code() != 100) {
+                                    int code = f.status().code();
+                                    io.netty.util.ReferenceCountUtil.release(r);
+                                    var j = code == 413 ? tooLarge(start, maxContentLength)
+                                            : Http.error(f.status(), "expectation_failed",
+                                                    "only 'Expect: 100-continue' is supported");
+                                    j.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
+                                    return j;
+                                }
+                                return r;
+                            }
+
+                            @Override
                             protected void handleOversizedMessage(io.netty.channel.ChannelHandlerContext ctx,
                                     io.netty.handler.codec.http.HttpMessage oversized) {
                                 // Netty's own policy, with the JSON error shape instead of an empty body:
                                 // close when the body is already here or the client will not keep the
                                 // connection; otherwise answer and let the aggregator skip the body, so a
                                 // client still writing it is not cut off mid-write
-                                var r = Http.error(io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                                        "payload_too_large", "the request body exceeds the node's limit of "
-                                                + maxContentBytes + " bytes");
+                                var r = tooLarge(oversized, maxContentBytes);
                                 boolean close = oversized instanceof io.netty.handler.codec.http.FullHttpMessage
                                         || !ctx.channel().config().isAutoRead()
                                         || !io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(oversized)
@@ -95,6 +111,19 @@ public final class HttpServer implements AutoCloseable {
                     }
                 });
         channel = b.bind(new InetSocketAddress(cfg.bindAddress(), cfg.port())).sync().channel();
+    }
+
+    /** 413 for a request above the HTTP layer's cap: a deploy names the module, anything else the payload. */
+    static io.netty.handler.codec.http.FullHttpResponse tooLarge(io.netty.handler.codec.http.HttpMessage m, int cap) {
+        boolean deploy = m instanceof io.netty.handler.codec.http.HttpRequest req
+                && (req.method().equals(io.netty.handler.codec.http.HttpMethod.PUT)
+                        || req.method().equals(io.netty.handler.codec.http.HttpMethod.POST))
+                && req.uri().matches("/v1/functions/[^/?]+/?(\\?.*)?");
+        return deploy
+                ? Http.error(io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "module_too_large",
+                        "the upload exceeds the node's limit of " + cap + " bytes (module size limit plus 1 MiB for a form)")
+                : Http.error(io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                        "the request body exceeds the node's limit of " + cap + " bytes");
     }
 
     public int port() {
