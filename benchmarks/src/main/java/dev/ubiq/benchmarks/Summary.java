@@ -34,6 +34,7 @@ public final class Summary {
             Map.entry("WarmCallBench.rawAbiCall", "WarmCallBench.rawWriteHandleRead"),
             Map.entry("WarmCallBench.ubiqPooled", "WarmCallBench.rawWriteHandleRead"),
             Map.entry("WarmCallBench.ubiqPooledNoCpuMetering", "WarmCallBench.rawWriteHandleRead"),
+            Map.entry("WarmCallBench.ubiqPooledCpuAlways", "WarmCallBench.rawWriteHandleRead"),
             Map.entry("WasiHelloBench.ubiq", "WasiHelloBench.rawWasi"),
             Map.entry("ComputeBench.fib30CompiledLimitedMemory", "ComputeBench.fib30CompiledRaw"),
             Map.entry("ComputeBench.fib20Interpreter", "ComputeBench.fib20CompiledRaw"),
@@ -172,7 +173,7 @@ public final class Summary {
             }
         }
         for (String mode : List.of("avgt", "sample")) {
-            for (String v : List.of("ubiqPooled", "ubiqPooledNoCpuMetering")) {
+            for (String v : List.of("ubiqPooled", "ubiqPooledNoCpuMetering", "ubiqPooledCpuAlways")) {
                 Row u = rows.get("WarmCallBench." + v + "/" + mode);
                 Row raw = rows.get("WarmCallBench.rawWriteHandleRead/" + mode);
                 if (u != null && raw != null) {

@@ -34,8 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code rawWriteHandleRead}: baseline; write the 16-byte body, call, read the response.
  *   <li>{@code rawAbiCall}: the full reactor ABI by hand: {@code ubiq_alloc}, write, {@code
  *       ubiq_handle}, read. What Ubiq asks of the guest, so Ubiq minus this is pure host overhead.
- *   <li>{@code ubiqPooled}: {@code runtime.invoke} with the default manifest (pooled instances).
- *   <li>{@code ubiqPooledNoCpuMetering}: the same with {@code withCpuMetering(false)}.
+ *   <li>{@code ubiqPooled}: {@code runtime.invoke} with the default manifest (pooled instances)
+ *       and the default CPU metering (ADAPTIVE: these fast calls are not CPU-metered).
+ *   <li>{@code ubiqPooledNoCpuMetering}: the same with {@code CpuMetering.OFF}.
+ *   <li>{@code ubiqPooledCpuAlways}: the same with {@code CpuMetering.ALWAYS} (two thread-CPU
+ *       clock reads per call).
  *   <li>{@code diagThreadCpuTime}: one {@code ThreadMXBean.getCurrentThreadCpuTime()}, the clock
  *       CPU metering reads twice per invocation.
  * </ul>
@@ -108,8 +111,28 @@ public class WarmCallBench {
         }
     }
 
+    /** {@code true}: the runtime's default CPU metering (ADAPTIVE); {@code false}: OFF. */
+    @State(Scope.Benchmark)
+    public static class UbiqCpuAlways {
+        UbiqRuntime runtime;
+        Request request;
+
+        @Setup
+        public void setup() {
+            runtime = UbiqRuntime.builder().withCpuMetering(dev.ubiq.runtime.CpuMetering.ALWAYS).build();
+            runtime.deploy("t", Guests.bytes("trivial_reactor.wasm"));
+            request = Request.of(PAYLOAD);
+        }
+
+        @TearDown
+        public void tearDown() {
+            runtime.close();
+        }
+    }
+
     static UbiqRuntime runtime(boolean meterCpu) {
-        UbiqRuntime runtime = UbiqRuntime.builder().withCpuMetering(meterCpu).build();
+        UbiqRuntime runtime = meterCpu ? UbiqRuntime.builder().build()
+                : UbiqRuntime.builder().withCpuMetering(dev.ubiq.runtime.CpuMetering.OFF).build();
         runtime.deploy("t", Guests.bytes("trivial_reactor.wasm"));
         InvocationResult r = runtime.invoke("t", Request.of(PAYLOAD));
         if (!r.ok() || !Arrays.equals(r.output(), PAYLOAD)) {
@@ -145,6 +168,11 @@ public class WarmCallBench {
 
     @Benchmark
     public InvocationResult ubiqPooledNoCpuMetering(UbiqNoCpuMetering s) {
+        return s.runtime.invoke("t", s.request);
+    }
+
+    @Benchmark
+    public InvocationResult ubiqPooledCpuAlways(UbiqCpuAlways s) {
         return s.runtime.invoke("t", s.request);
     }
 

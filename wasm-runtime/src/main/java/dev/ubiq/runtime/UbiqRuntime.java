@@ -43,7 +43,7 @@ public final class UbiqRuntime implements AutoCloseable {
                 holder[0].expireIdle(System.nanoTime());
             }
         });
-        var ctx = new FunctionVersion.Context(limits, watchdog, b.meteringSink, new AtomicLong(), b.meterCpu);
+        var ctx = new FunctionVersion.Context(limits, watchdog, b.meteringSink, new AtomicLong(), b.cpuMetering);
         this.registry = new FunctionRegistry(engine, ctx);
         holder[0] = registry;
     }
@@ -127,7 +127,7 @@ public final class UbiqRuntime implements AutoCloseable {
         private Engine engine;
         private Consumer<String> log;
         private Consumer<MeteringRecord> meteringSink;
-        private boolean meterCpu = true;
+        private CpuMetering cpuMetering = CpuMetering.ADAPTIVE;
 
         private Builder() {
             System.Logger logger = System.getLogger("dev.ubiq.runtime");
@@ -173,15 +173,15 @@ public final class UbiqRuntime implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Whether to measure each invocation's thread CPU time ({@link MeteringRecord#cpuNs()}).
-         * Default true. It costs two reads of the thread CPU clock, a system call each: about
-         * 0.8 us each on the 2-core KVM machine of {@code docs/benchmarks.md}, most of a warm
-         * reactor call's overhead. Off, {@code cpuNs} is -1 and wall time is what remains.
-         */
-        public Builder withCpuMetering(boolean v) {
-            meterCpu = v;
+        /** When invocations' thread CPU time is measured; see {@link CpuMetering}. Default ADAPTIVE. */
+        public Builder withCpuMetering(CpuMetering v) {
+            cpuMetering = v;
             return this;
+        }
+
+        /** {@code true} is {@link CpuMetering#ALWAYS}, {@code false} {@link CpuMetering#OFF}. */
+        public Builder withCpuMetering(boolean v) {
+            return withCpuMetering(v ? CpuMetering.ALWAYS : CpuMetering.OFF);
         }
 
         public UbiqRuntime build() {

@@ -53,4 +53,41 @@ class MeteringTest {
             assertEquals(1L, rt.stats("echo").outcomes().get(Outcome.PAYLOAD_TOO_LARGE));
         }
     }
+
+    @Test
+    void adaptiveCpuMeteringSkipsOnlyFastInvocations() {
+        try (var rt = UbiqRuntime.builder().build()) {
+            rt.deploy("echo", Guests.bytes("trivial_reactor"));
+            rt.deploy("fib", Guests.bytes("fib"));
+            List<Long> echo = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                echo.add(rt.invoke("echo", Request.of("x")).metering().cpuNs());
+            }
+            assertTrue(echo.get(0) >= 0, "the first invocation is always measured");
+            assertTrue(echo.contains(-1L), "fast warm calls are not CPU-metered: " + echo);
+            for (int i = 0; i < 5; i++) {
+                // fib(27) takes milliseconds: always measured
+                var r = rt.invoke("fib", Request.of("27"));
+                assertEquals("196418", r.outputAsString());
+                assertTrue(r.metering().cpuNs() > CpuMetering.ADAPTIVE_THRESHOLD_NS / 10, "cpu " + r.metering().cpuNs());
+            }
+        }
+    }
+
+    @Test
+    void cpuMeteringAlwaysAndOff() {
+        for (CpuMetering mode : new CpuMetering[] {CpuMetering.ALWAYS, CpuMetering.OFF}) {
+            try (var rt = UbiqRuntime.builder().withCpuMetering(mode).build()) {
+                rt.deploy("echo", Guests.bytes("trivial_reactor"));
+                for (int i = 0; i < 20; i++) {
+                    long cpu = rt.invoke("echo", Request.of("x")).metering().cpuNs();
+                    if (mode == CpuMetering.ALWAYS) {
+                        assertTrue(cpu >= 0, "ALWAYS measures every call");
+                    } else {
+                        assertEquals(-1, cpu);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -44,7 +44,7 @@ public final class FunctionVersion {
 
     /** What every version of every function shares with the runtime. */
     public record Context(Limits limits, Watchdog watchdog, Consumer<MeteringRecord> meteringSink,
-            AtomicLong invocationIds, boolean meterCpu) {}
+            AtomicLong invocationIds, dev.ubiq.runtime.CpuMetering cpuMetering) {}
 
     private final FunctionConfig config;
     private final int version;
@@ -59,6 +59,11 @@ public final class FunctionVersion {
     private final ReactorPool pool;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger liveCommands = new AtomicInteger();
+    /**
+     * Wall time of the latest admitted invocation, for {@link dev.ubiq.runtime.CpuMetering#ADAPTIVE}.
+     * Plain field: a stale value only changes whether one invocation is CPU-metered.
+     */
+    private long lastWallNs = Long.MAX_VALUE;
     private final java.util.Set<String> exportNames;
     /** "function 'NAME'", the start of every message about this function. */
     private final String who;
@@ -241,7 +246,12 @@ public final class FunctionVersion {
                     + config.maxConcurrency() + " of " + config.maxConcurrency()
                     + " concurrent invocations running", t0, epochMs, -1, 0, body.length);
         }
-        long cpu0 = ctx.meterCpu() && CPU_TIME ? THREADS.getCurrentThreadCpuTime() : -1;
+        boolean measureCpu = CPU_TIME && switch (ctx.cpuMetering()) {
+            case ALWAYS -> true;
+            case OFF -> false;
+            case ADAPTIVE -> lastWallNs >= dev.ubiq.runtime.CpuMetering.ADAPTIVE_THRESHOLD_NS;
+        };
+        long cpu0 = measureCpu ? THREADS.getCurrentThreadCpuTime() : -1;
         CaptureStream log = new CaptureStream(limits.maxLogBytesPerInvocation());
         CaptureStream stdout;
         byte[] output = EMPTY;
@@ -369,8 +379,12 @@ public final class FunctionVersion {
 
     private InvocationResult finish(Outcome outcome, byte[] output, byte[] log, int exitCode, String message,
             long t0, long epochMs, long cpuNs, long memory, long bytesIn) {
+        long wallNs = System.nanoTime() - t0;
+        if (outcome != Outcome.BUSY && outcome != Outcome.PAYLOAD_TOO_LARGE) {
+            lastWallNs = wallNs;
+        }
         MeteringRecord rec = new MeteringRecord(config.name(), version, ctx.invocationIds().incrementAndGet(),
-                epochMs, System.nanoTime() - t0, cpuNs, memory, bytesIn, output.length, outcome);
+                epochMs, wallNs, cpuNs, memory, bytesIn, output.length, outcome);
         metrics.record(rec);
         Consumer<MeteringRecord> sink = ctx.meteringSink();
         if (sink != null) {
