@@ -421,8 +421,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 try {
                     // the constructor already decodes the body (found by fuzzing: a malformed part header)
                     dec = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), req);
-                } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
-                    throw new IllegalArgumentException("malformed multipart body: " + e.getMessage());
+                } catch (RuntimeException e) {
+                    // Netty's decoder signals some malformed bodies with plain runtime exceptions
+                    // (an index out of bounds on a garbled part header, found by fuzzing)
+                    throw new IllegalArgumentException("malformed multipart body: " + e);
                 }
                 try {
                     byte[] wasm = null;
@@ -453,8 +455,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                         throw new IllegalArgumentException("the form has no 'module' part");
                     }
                     return new Upload(wasm, manifest == null ? Manifest.parseJson("{}") : manifest);
-                } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
-                    throw new IllegalArgumentException("malformed multipart body: " + e.getMessage());
+                } catch (UbiqException | IllegalArgumentException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("malformed multipart body: " + e);
                 } finally {
                     // a part cut off before its delimiter is not released by destroy() (found by fuzzing)
                     var partial = dec.currentPartialHttpData();
