@@ -130,10 +130,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                     Http.send(ctx, Http.error(HttpResponseStatus.NOT_FOUND, "not_found", "nothing is served at " + path), keepAlive);
                 } else if (node.config.publicRoutes() || authorized(ctx, scope, Scope.INVOKE, keepAlive)) {
                     byte[] body = ByteBufUtil.getBytes(req.content());
-                    Request r = RouteRequests.request(ctx, req, uri, route[1], body, node);
                     String name = route[0];
-                    FunctionShape shape = shapeOf(name);
-                    submitInvoke(ctx, keepAlive, name, r, true, shape);
+                    Request r = RouteRequests.request(ctx, req, uri, route[1], body, shapeOf(name), node);
+                    submitInvoke(ctx, keepAlive, name, r, true);
                 }
             }
         } catch (RuntimeException e) {
@@ -168,7 +167,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 byte[] body = ByteBufUtil.getBytes(req.content());
                 Map<String, String> env = new HashMap<>();
                 env.put("REQUEST_METHOD", "POST");
-                submitInvoke(ctx, keepAlive, name, new Request(body, List.of(), env), false, null);
+                submitInvoke(ctx, keepAlive, name, new Request(body, List.of(), env), false);
             }
             return;
         }
@@ -277,7 +276,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void submitInvoke(ChannelHandlerContext ctx, boolean keepAlive, String name, Request request,
-            boolean route, FunctionShape shape) {
+            boolean route) {
         try {
             node.invokers.execute(() -> {
                 FullHttpResponse r;
@@ -285,7 +284,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                     InvocationResult result = node.runtime.invoke(name, request);
                     record(name, result);
                     r = route && result.outcome() == Outcome.OK
-                            ? RouteRequests.response(result, shape)
+                            ? RouteRequests.response(result)
                             : InvokeResponses.of(name, result);
                 } catch (RuntimeException e) {
                     node.log.accept("invocation of '" + name + "' failed in the host: " + e);

@@ -1,7 +1,6 @@
 package dev.ubiq.node.internal;
 
 import dev.ubiq.abi.FunctionShape;
-import dev.ubiq.runtime.DeployedFunction;
 import dev.ubiq.runtime.InvocationResult;
 import dev.ubiq.runtime.Request;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,11 +42,10 @@ final class RouteRequests {
 
     private RouteRequests() {}
 
+    /** @param shape the serving function's shape, which the caller has already looked up */
     static Request request(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, String route,
-            byte[] body, NodeState node) {
-        DeployedFunction d = node.runtime.registry().describe(node.routeFor(uri.path())[0]);
-        boolean reactor = d != null && d.config().shape() == FunctionShape.REACTOR;
-        if (reactor) {
+            byte[] body, FunctionShape shape, NodeState node) {
+        if (shape == FunctionShape.REACTOR) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 512);
             String head = req.method().name() + " " + req.uri() + " HTTP/1.1\r\n";
             out.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
@@ -93,7 +91,7 @@ final class RouteRequests {
         return new Request(body, List.of(), env);
     }
 
-    static FullHttpResponse response(InvocationResult r, FunctionShape shape) {
+    static FullHttpResponse response(InvocationResult r) {
         byte[] out = r.output();
         int[] split = splitHead(out);
         FullHttpResponse resp;

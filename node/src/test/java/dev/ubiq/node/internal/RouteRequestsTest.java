@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ubiq.abi.FunctionShape;
 import dev.ubiq.node.NodeConfig;
 import dev.ubiq.runtime.InvocationResult;
 import dev.ubiq.runtime.Limits;
@@ -80,7 +79,8 @@ class RouteRequestsTest {
                                         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) throws Exception {
                                             QueryStringDecoder uri = new QueryStringDecoder(req.uri());
                                             byte[] body = ByteBufUtil.getBytes(req.content());
-                                            Request r = RouteRequests.request(ctx, req, uri, "/cgi", body, state);
+                                            Request r = RouteRequests.request(ctx, req, uri, "/cgi", body,
+                                                    state.runtime.registry().describe("f").config().shape(), state);
                                             var n = JSON.createObjectNode();
                                             n.put("body", new String(r.body(), StandardCharsets.ISO_8859_1));
                                             r.env().forEach(n.putObject("env")::put);
@@ -168,7 +168,7 @@ class RouteRequestsTest {
     @Test
     void aCgiHeadSetsStatusAndHeaders() {
         FullHttpResponse r = RouteRequests.response(ok("Status: 201 Created\r\nContent-Type: text/plain\r\nX-Extra: 1\r\n"
-                + "Content-Length: 999\r\n\r\nhi"), FunctionShape.WASI_COMMAND);
+                + "Content-Length: 999\r\n\r\nhi"));
         assertEquals(201, r.status().code());
         assertEquals("text/plain", r.headers().get("Content-Type"));
         assertEquals("1", r.headers().get("X-Extra"));
@@ -179,7 +179,7 @@ class RouteRequestsTest {
 
     @Test
     void bareNewlinesAndLocationWork() {
-        FullHttpResponse r = RouteRequests.response(ok("Location: /elsewhere\n\n"), FunctionShape.REACTOR);
+        FullHttpResponse r = RouteRequests.response(ok("Location: /elsewhere\n\n"));
         assertEquals(302, r.status().code());
         assertEquals("/elsewhere", r.headers().get("Location"));
         assertEquals("", body(r));
@@ -187,7 +187,7 @@ class RouteRequestsTest {
 
     @Test
     void anUnparsableStatusIs502() {
-        FullHttpResponse r = RouteRequests.response(ok("Status: soon\r\n\r\nx"), FunctionShape.REACTOR);
+        FullHttpResponse r = RouteRequests.response(ok("Status: soon\r\n\r\nx"));
         assertEquals(502, r.status().code());
         body(r);
     }
@@ -196,7 +196,7 @@ class RouteRequestsTest {
     void outputWithoutAHeadIsTheBody() {
         for (String out : new String[] {"just text", "", "X-Not-First: 1\r\n\r\nbody", "Content-Type: text/plain\r\nno colon\r\n\r\n",
                 "POST /echo HTTP/1.1\r\nHost: h\r\n\r\nStatus: 201 Created\r\n\r\nhi", "Content-Type: text/plain (never ends)"}) {
-            FullHttpResponse r = RouteRequests.response(ok(out), FunctionShape.REACTOR);
+            FullHttpResponse r = RouteRequests.response(ok(out));
             assertEquals(200, r.status().code(), out);
             assertEquals("application/octet-stream", r.headers().get("Content-Type"), out);
             assertEquals(out, body(r));
