@@ -4,30 +4,19 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * A reusable, bounded in-memory sink for a guest's stdout or stderr. Past {@code limit} bytes it
- * keeps nothing more and remembers that it overflowed. {@link #reset} lets a pooled reactor
- * instance reuse it for the next invocation. Not thread-safe: one invocation writes at a time.
+ * A bounded in-memory sink for a guest's stdout or stderr. Past {@code limit} bytes it
+ * keeps nothing more and remembers that it overflowed. One per invocation. Not thread-safe: one invocation writes at a time.
  */
 public final class CaptureStream extends OutputStream {
     private static final byte[] NONE = new byte[0];
     // allocated on the first write: most invocations log nothing
     private byte[] buf = NONE;
     private int size;
-    private int limit;
+    private final int limit;
     private boolean overflowed;
 
     public CaptureStream(int limit) {
         this.limit = limit;
-    }
-
-    /** Empties the stream for the next invocation, with a new limit. */
-    public void reset(int newLimit) {
-        size = 0;
-        limit = newLimit;
-        overflowed = false;
-        if (buf.length > 64 * 1024) {
-            buf = NONE;
-        }
     }
 
     @Override
