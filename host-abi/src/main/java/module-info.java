@@ -1,4 +1,4 @@
-/** Ubiq's host ABI: function shapes and the names a guest exports. Depends on nothing. */
+/** Ubiq's host ABI: function shapes, the names a guest exports, and ABI v1's hostcalls and error codes ({@link dev.ubiq.abi.HostAbi}). Depends on nothing. */
 module dev.ubiq.abi {
     exports dev.ubiq.abi;
 }

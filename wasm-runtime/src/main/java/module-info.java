@@ -16,5 +16,6 @@ module dev.ubiq.runtime {
 
     exports dev.ubiq.runtime;
     exports dev.ubiq.runtime.engine;
+    exports dev.ubiq.runtime.hostcalls;
     exports dev.ubiq.runtime.internal to dev.ubiq.tools, dev.ubiq.node;
 }

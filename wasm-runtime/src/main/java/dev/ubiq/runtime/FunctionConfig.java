@@ -21,6 +21,7 @@ import java.util.Map;
  * @param dirs preopened directories, guest path to host path
  * @param capabilities what the function may use
  * @param route HTTP path a node serves it under, or {@code null}
+ * @param config string settings the function reads with {@code ubiq:v1.config_get}
  */
 public record FunctionConfig(
         String name,
@@ -35,7 +36,8 @@ public record FunctionConfig(
         Map<String, String> env,
         Map<String, String> dirs,
         List<Capability> capabilities,
-        String route) {
+        String route,
+        Map<String, String> config) {
 
     /** Default {@code min_warm} for reactors. */
     public static final int DEFAULT_MIN_WARM = 1;

@@ -247,7 +247,7 @@ public final class FunctionRegistry {
         int minWarm = reuse ? Math.min(conc, m.minWarm() == null ? FunctionConfig.DEFAULT_MIN_WARM : m.minWarm()) : 0;
         long ttl = m.idleTtlMs() == null ? FunctionConfig.DEFAULT_IDLE_TTL_MS : m.idleTtlMs();
         return new FunctionConfig(name, shape, mem, timeout, conc, minWarm, ttl, reuse, m.args(), m.env(),
-                m.dirs(), m.capabilities(), m.route());
+                m.dirs(), m.capabilities(), m.route(), m.config());
     }
 
     private static void checkShape(String name, FunctionShape shape, ModuleInfo info) {

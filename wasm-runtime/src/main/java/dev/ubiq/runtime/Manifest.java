@@ -39,6 +39,8 @@ import java.util.Set;
  * MODE = "prod"
  * [dirs]                       # guest path = host path, preopened
  * "/data" = "/srv/thumbs"
+ * [config]                     # strings the function reads with ubiq:v1.config_get
+ * quality = "80"
  * }</pre>
  *
  * The same keys work in JSON. Build in code with {@link #builder(String)}.
@@ -47,7 +49,7 @@ public final class Manifest {
     /** Every key a manifest may hold. */
     public static final Set<String> KNOWN_FIELDS = Set.of("name", "shape", "max_memory_mb",
             "timeout_ms", "max_concurrency", "min_warm", "idle_ttl_ms", "reuse_instances", "args",
-            "env", "dirs", "capabilities", "route");
+            "env", "dirs", "capabilities", "route", "config");
 
     /** Loaded on first parse only: manifests built in code never pay Jackson's start-up. */
     private static final class Mappers {
@@ -66,6 +68,7 @@ public final class Manifest {
     private final List<String> args;
     private final Map<String, String> env;
     private final Map<String, String> dirs;
+    private final Map<String, String> config;
     private final List<Capability> capabilities;
     private final String route;
 
@@ -81,6 +84,7 @@ public final class Manifest {
         this.args = List.copyOf(b.args);
         this.env = Map.copyOf(b.env);
         this.dirs = Map.copyOf(b.dirs);
+        this.config = Map.copyOf(b.config);
         this.capabilities = List.copyOf(b.capabilities);
         this.route = b.route;
     }
@@ -173,6 +177,9 @@ public final class Manifest {
         }
         if (root.has("dirs")) {
             stringTable(root, "dirs").forEach(b::withDir);
+        }
+        if (root.has("config")) {
+            stringTable(root, "config").forEach(b::withConfig);
         }
         if (root.has("route")) {
             b.withRoute(text(root, "route"));
@@ -295,6 +302,11 @@ public final class Manifest {
         return capabilities;
     }
 
+    /** String settings for the function ({@code ubiq:v1.config_get}). */
+    public Map<String, String> config() {
+        return config;
+    }
+
     /** The HTTP route a node serves this function under ({@code /path}), or {@code null}. */
     public String route() {
         return route;
@@ -346,6 +358,10 @@ public final class Manifest {
             var c = root.putArray("capabilities");
             capabilities.forEach(x -> c.add(x.toString()));
         }
+        if (!config.isEmpty()) {
+            var c = root.putObject("config");
+            new java.util.TreeMap<>(config).forEach(c::put);
+        }
         return root.toString();
     }
 
@@ -372,6 +388,7 @@ public final class Manifest {
         b.args.addAll(args);
         b.env.putAll(env);
         b.dirs.putAll(dirs);
+        b.config.putAll(config);
         b.capabilities.addAll(capabilities);
         b.route = route;
         return b;
@@ -390,6 +407,7 @@ public final class Manifest {
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> dirs = new LinkedHashMap<>();
+        private final Map<String, String> config = new LinkedHashMap<>();
         private final List<Capability> capabilities = new ArrayList<>();
         private String route;
 
@@ -458,6 +476,15 @@ public final class Manifest {
                 throw new InvalidManifestException("env: invalid variable '" + key + "'");
             }
             env.put(key, value);
+            return this;
+        }
+
+        /** A string setting the function reads with {@code ubiq:v1.config_get}; keys are 1-256 bytes. */
+        public Builder withConfig(String key, String value) {
+            if (key.isEmpty() || key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 256) {
+                throw new InvalidManifestException("config: key '" + key + "' must be 1-256 bytes");
+            }
+            config.put(key, value);
             return this;
         }
 

@@ -2,6 +2,8 @@ package dev.ubiq.runtime;
 
 import dev.ubiq.runtime.UbiqException.FunctionNotFoundException;
 import dev.ubiq.runtime.engine.Engine;
+import dev.ubiq.runtime.hostcalls.HostAbiConfig;
+import dev.ubiq.runtime.internal.AbiHost;
 import dev.ubiq.runtime.internal.ChicoryEngine;
 import dev.ubiq.runtime.internal.CodeCache;
 import dev.ubiq.runtime.internal.FunctionVersion;
@@ -31,6 +33,7 @@ public final class UbiqRuntime implements AutoCloseable {
     private final Limits limits;
     private final Watchdog watchdog;
     private final FunctionRegistry registry;
+    private final AbiHost abi;
 
     private UbiqRuntime(Builder b) {
         this.limits = b.limits;
@@ -43,7 +46,9 @@ public final class UbiqRuntime implements AutoCloseable {
                 holder[0].expireIdle(System.nanoTime());
             }
         });
-        var ctx = new FunctionVersion.Context(limits, watchdog, b.meteringSink, new AtomicLong(), b.cpuMetering);
+        this.abi = new AbiHost(b.hostAbi, limits, name -> holder[0] == null ? null : holder[0].lookup(name),
+                b.nestedSink, b.log);
+        var ctx = new FunctionVersion.Context(limits, watchdog, b.meteringSink, new AtomicLong(), b.cpuMetering, abi);
         this.registry = new FunctionRegistry(engine, ctx);
         holder[0] = registry;
     }
@@ -113,10 +118,16 @@ public final class UbiqRuntime implements AutoCloseable {
         return engine;
     }
 
+    /** The host ABI ({@code ubiq:v1}) state: KV store, channels. For the node and tests. */
+    public AbiHost hostAbi() {
+        return abi;
+    }
+
     @Override
     public void close() {
         registry.closeAll();
         watchdog.close();
+        abi.close();
     }
 
     /** Builds a runtime; every setting has a default. */
@@ -128,6 +139,8 @@ public final class UbiqRuntime implements AutoCloseable {
         private Consumer<String> log;
         private Consumer<MeteringRecord> meteringSink;
         private CpuMetering cpuMetering = CpuMetering.ADAPTIVE;
+        private HostAbiConfig hostAbi = HostAbiConfig.defaults();
+        private Consumer<InvocationResult> nestedSink;
 
         private Builder() {
             System.Logger logger = System.getLogger("dev.ubiq.runtime");
@@ -182,6 +195,21 @@ public final class UbiqRuntime implements AutoCloseable {
         /** {@code true} is {@link CpuMetering#ALWAYS}, {@code false} {@link CpuMetering#OFF}. */
         public Builder withCpuMetering(boolean v) {
             return withCpuMetering(v ? CpuMetering.ALWAYS : CpuMetering.OFF);
+        }
+
+        /** Settings of the {@code ubiq:v1} hostcalls (KV caps and backend, call depth, channels). Default {@link HostAbiConfig#defaults()}. */
+        public Builder withHostAbi(HostAbiConfig v) {
+            hostAbi = v;
+            return this;
+        }
+
+        /**
+         * Receives the result of every invocation one function makes of another ({@code call},
+         * {@code spawn}), on the invoking thread, so the callee's log can be kept. Default none.
+         */
+        public Builder withNestedInvocationSink(Consumer<InvocationResult> v) {
+            nestedSink = v;
+            return this;
         }
 
         public UbiqRuntime build() {

@@ -41,8 +41,17 @@ public record HostFunction(FunctionSignature signature, Implementation implement
         long[] apply(Caller caller, long[] args);
     }
 
-    /** The instance calling a host function: its linear memory. */
+    /** The instance calling a host function: its linear memory and the host data it was created with. */
     public interface Caller {
+        /** The {@link InstanceSpec#hostData()} of the calling instance, or {@code null}. */
+        Object hostData();
+
+        /** Copies {@code len} bytes of {@code src} into the caller's memory; a bad range throws {@link GuestTrapException}. */
+        void write(int ptr, byte[] src, int off, int len);
+
+        /** The caller's memory size in bytes (0 without memory). */
+        long memoryBytes();
+
         /** Copies bytes out of the caller's memory (index 0); a bad range throws {@link GuestTrapException}. */
         byte[] read(int ptr, int len);
 

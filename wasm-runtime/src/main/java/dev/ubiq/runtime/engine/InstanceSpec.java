@@ -13,8 +13,10 @@ package dev.ubiq.runtime.engine;
  * @param wasi WASI preview1 context, or {@code null} for a module that must not import WASI
  * @param linker resolves the module's other imports; {@link Linker#empty()} when none (the default).
  *     WASI imports are served by {@code wasi} when it is set, whatever the linker defines.
+ * @param hostData what the linker's host functions see as {@link HostFunction.Caller#hostData()}
+ *     when this instance calls them (per-instance state, like Wasmtime's store data); may be null
  */
-public record InstanceSpec(long maxMemoryBytes, WasiConfig wasi, Linker linker) {
+public record InstanceSpec(long maxMemoryBytes, WasiConfig wasi, Linker linker, Object hostData) {
     public InstanceSpec {
         if (maxMemoryBytes <= 0) {
             throw new IllegalArgumentException("maxMemoryBytes must be positive: " + maxMemoryBytes);
@@ -24,8 +26,13 @@ public record InstanceSpec(long maxMemoryBytes, WasiConfig wasi, Linker linker) 
         }
     }
 
+    /** An instance without host data. */
+    public InstanceSpec(long maxMemoryBytes, WasiConfig wasi, Linker linker) {
+        this(maxMemoryBytes, wasi, linker, null);
+    }
+
     /** An instance with no imports other than WASI. */
     public InstanceSpec(long maxMemoryBytes, WasiConfig wasi) {
-        this(maxMemoryBytes, wasi, Linker.empty());
+        this(maxMemoryBytes, wasi, Linker.empty(), null);
     }
 }

@@ -87,7 +87,8 @@ final class ChicoryCompiledModule implements CompiledModule {
         WasiPreview1 wasi = spec.wasi() == null ? null : wasi(spec.wasi());
         try {
             ImportValues imports = ChicoryLinking.imports(module, spec.linker(), wasi,
-                    spec.wasi() == null ? java.util.List.of() : java.util.List.copyOf(spec.wasi().preopens().values()));
+                    spec.wasi() == null ? java.util.List.of() : java.util.List.copyOf(spec.wasi().preopens().values()),
+                    spec.hostData());
             Instance instance = Instance.builder(module)
                     .withMachineFactory(machineFactory)
                     .withImportValues(imports)
@@ -120,7 +121,7 @@ final class ChicoryCompiledModule implements CompiledModule {
         } catch (UnlinkableException e) {
             close(wasi);
             throw new UnlinkableModuleException(who + "unlinkable module: " + e.getMessage()
-                    + (wasi == null && info.importsWasi() || spec.linker() != Linker.empty() ? "" : describeImports()), e);
+                    + (wasi == null && info.importsWasi() ? "" : describeImports(spec.linker())), e);
         } catch (UninstantiableException e) {
             close(wasi);
             throw new InstantiationException(who + "module failed to instantiate: " + e.getMessage(), e);
@@ -159,12 +160,16 @@ final class ChicoryCompiledModule implements CompiledModule {
                 new TableLimits(declared.min(), max, declared.shared()), table.initialize()), initValue);
     }
 
-    private String describeImports() {
+    /** Names the imports neither WASI nor the linker provides. */
+    private String describeImports(Linker linker) {
         var foreign = info.imports().stream()
                 .filter(i -> !i.module().startsWith("wasi_snapshot_preview1"))
+                .filter(i -> linker.resolve(i.module(), i.name()) == null)
                 .map(i -> i.module() + "." + i.name())
                 .toList();
-        return foreign.isEmpty() ? "" : " (the host provides WASI preview1 only; the module imports " + foreign + ")";
+        boolean abi = linker.resolve(dev.ubiq.abi.HostAbi.MODULE, dev.ubiq.abi.HostAbi.Hostcall.LOG.importName()) != null;
+        return foreign.isEmpty() ? "" : " (the host provides WASI preview1" + (abi ? " and " + dev.ubiq.abi.HostAbi.MODULE : "")
+                + "; unknown imports: " + foreign + ")";
     }
 
     private static void close(WasiPreview1 wasi) {

@@ -49,7 +49,8 @@ final class ChicoryLinking {
      * @param preopens the WASI context's host directories, in the order given to WASI (the
      *     sandbox checks paths against them); ignored without WASI
      */
-    static ImportValues imports(WasmModule module, Linker linker, WasiPreview1 wasi, java.util.List<java.nio.file.Path> preopens) {
+    static ImportValues imports(WasmModule module, Linker linker, WasiPreview1 wasi, java.util.List<java.nio.file.Path> preopens,
+            Object hostData) {
         var builder = ImportValues.builder();
         if (wasi != null) {
             builder.addFunction(WasiSandbox.wrap(wasi.toHostFunctions(), preopens));
@@ -77,7 +78,7 @@ final class ChicoryLinking {
             String m = imp.module();
             String n = imp.name();
             switch (extern) {
-                case dev.ubiq.runtime.engine.HostFunction f -> builder.addFunction(hostFunction(m, n, f));
+                case dev.ubiq.runtime.engine.HostFunction f -> builder.addFunction(hostFunction(m, n, f, hostData));
                 case HostGlobal g -> builder.addGlobal(new ImportGlobal(m, n,
                         (GlobalInstance) linker.materialize(g, () -> new GlobalInstance(g.initialLow(), g.initialHigh(),
                                 valType(g.type()), g.mutable() ? MutabilityType.Var : MutabilityType.Const))));
@@ -109,8 +110,9 @@ final class ChicoryLinking {
         }
     }
 
-    private static HostFunction hostFunction(String module, String name, dev.ubiq.runtime.engine.HostFunction f) {
-        var caller = new CallerView();
+    private static HostFunction hostFunction(String module, String name, dev.ubiq.runtime.engine.HostFunction f,
+            Object hostData) {
+        var caller = new CallerView(hostData);
         var impl = f.implementation();
         return new HostFunction(module, name, functionType(f.signature()), (instance, args) -> {
             caller.instance = instance;
@@ -120,7 +122,30 @@ final class ChicoryLinking {
 
     /** The calling instance's memory, as a host function sees it; one per linked import. */
     private static final class CallerView implements dev.ubiq.runtime.engine.HostFunction.Caller {
+        private final Object hostData;
         Instance instance;
+
+        CallerView(Object hostData) {
+            this.hostData = hostData;
+        }
+
+        @Override
+        public Object hostData() {
+            return hostData;
+        }
+
+        @Override
+        public void write(int ptr, byte[] src, int off, int len) {
+            Memory m = memory();
+            check(m, ptr, len);
+            m.write(ptr, src, off, len);
+        }
+
+        @Override
+        public long memoryBytes() {
+            Memory m = instance == null ? null : instance.memory();
+            return m == null ? 0 : m.pages() * 65536L;
+        }
 
         private Memory memory() {
             Memory m = instance == null ? null : instance.memory();

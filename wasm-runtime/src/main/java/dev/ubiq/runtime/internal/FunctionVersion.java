@@ -44,7 +44,7 @@ public final class FunctionVersion {
 
     /** What every version of every function shares with the runtime. */
     public record Context(Limits limits, Watchdog watchdog, Consumer<MeteringRecord> meteringSink,
-            AtomicLong invocationIds, dev.ubiq.runtime.CpuMetering cpuMetering) {}
+            AtomicLong invocationIds, dev.ubiq.runtime.CpuMetering cpuMetering, AbiHost abi) {}
 
     private final FunctionConfig config;
     private final int version;
@@ -57,6 +57,8 @@ public final class FunctionVersion {
     private final List<String> baseArgs;
     private final Map<String, Path> preopens;
     private final ReactorPool pool;
+    /** What the function may use through ubiq:v1, resolved once at deploy. */
+    private final AbiGrants grants;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger liveCommands = new AtomicInteger();
     /**
@@ -80,6 +82,7 @@ public final class FunctionVersion {
         this.exportNames = module.info().exportNames();
         this.who = "function '" + config.name() + "'";
         this.preopens = Map.copyOf(preopens);
+        this.grants = new AbiGrants(config);
         Map<String, String> env = new HashMap<>(config.env());
         env.put(WasiCommandAbi.ENV_FUNCTION_NAME, config.name());
         env.put(WasiCommandAbi.ENV_FUNCTION_VERSION, Integer.toString(version));
@@ -115,7 +118,8 @@ public final class FunctionVersion {
                 }
             } else {
                 fv.instantiate(fv.commandWasi(EMPTY, OutputStream.nullOutputStream(),
-                        OutputStream.nullOutputStream(), List.of(), Map.of())).close();
+                        OutputStream.nullOutputStream(), List.of(), Map.of()),
+                        new AbiInstance(fv.grants, OutputStream.nullOutputStream(), fv.timeoutNs)).close();
             }
         } catch (RuntimeException e) {
             failure = e;
@@ -173,8 +177,10 @@ public final class FunctionVersion {
         }
     }
 
-    private EngineInstance instantiate(WasiConfig wasiConfig) {
-        return module.instantiate(new InstanceSpec(config.maxMemoryBytes(), wasi ? wasiConfig : null));
+    private EngineInstance instantiate(WasiConfig wasiConfig, AbiInstance abi) {
+        AbiHost host = ctx.abi();
+        return module.instantiate(new InstanceSpec(config.maxMemoryBytes(), wasi ? wasiConfig : null,
+                host == null ? null : host.linker(), abi));
     }
 
     private WasiConfig commandWasi(byte[] body, OutputStream out, OutputStream err, List<String> extraArgs,
@@ -195,7 +201,8 @@ public final class FunctionVersion {
 
     private ReactorIsolate newReactor() {
         SwitchableOutputStream out = new SwitchableOutputStream();
-        EngineInstance inst = instantiate(new WasiConfig(baseArgs, baseEnv, InputStream.nullInputStream(), out, out, preopens));
+        AbiInstance abi = new AbiInstance(grants, out, timeoutNs);
+        EngineInstance inst = instantiate(new WasiConfig(baseArgs, baseEnv, InputStream.nullInputStream(), out, out, preopens), abi);
         try {
             EngineFunction alloc = inst.function(ReactorAbi.ALLOC);
             EngineFunction handle = inst.function(ReactorAbi.HANDLE);
@@ -205,7 +212,7 @@ public final class FunctionVersion {
             }
             runInit(inst, ReactorAbi.WASI_INITIALIZE);
             runInit(inst, ReactorAbi.INIT);
-            return new ReactorIsolate(inst, alloc, handle, out);
+            return new ReactorIsolate(inst, alloc, handle, out, abi);
         } catch (RuntimeException e) {
             inst.close();
             throw e;
@@ -231,6 +238,22 @@ public final class FunctionVersion {
 
     /** Runs one invocation on the calling thread. Never throws for guest behaviour. */
     public InvocationResult invoke(Request req) {
+        return invoke(req, 0, 0);
+    }
+
+    /**
+     * Runs an invocation made by another function through {@code ubiq:v1} ({@code call} or
+     * {@code spawn}): the body is used as it is (the one copy into this function's memory is the
+     * invocation's), and the caller's deadline bounds this one.
+     *
+     * @param callerDeadlineNs the caller's deadline ({@link System#nanoTime()} scale)
+     * @param depth this invocation's call depth (the caller's + 1)
+     */
+    public InvocationResult invokeNested(byte[] body, long callerDeadlineNs, int depth) {
+        return invoke(Request.of(body), callerDeadlineNs, depth);
+    }
+
+    private InvocationResult invoke(Request req, long callerDeadlineNs, int depth) {
         long t0 = System.nanoTime();
         long epochMs = System.currentTimeMillis();
         byte[] body = req.body();
@@ -261,7 +284,15 @@ public final class FunctionVersion {
         boolean responseTooLarge = false;
         Throwable error = null;
         boolean fired;
-        Watchdog.Slot slot = ctx.watchdog().arm(t0, timeoutNs);
+        long invocationTimeoutNs = timeoutNs;
+        boolean callerBound = false;
+        if (depth > 0 && callerDeadlineNs - (t0 + timeoutNs) < 0) {
+            invocationTimeoutNs = Math.max(0, callerDeadlineNs - t0);
+            callerBound = true;
+        }
+        long deadlineNs = t0 + invocationTimeoutNs;
+        AbiInstance abi = null;
+        Watchdog.Slot slot = ctx.watchdog().arm(t0, invocationTimeoutNs);
         try {
             if (config.shape() == FunctionShape.WASI_COMMAND) {
                 stdout = new CaptureStream(limits.maxResponseBytes());
@@ -269,7 +300,9 @@ public final class FunctionVersion {
                 EngineInstance inst = null;
                 exitCode = -1;
                 try {
-                    inst = instantiate(commandWasi(body, stdout, log, req.args(), req.env()));
+                    abi = new AbiInstance(grants, log, timeoutNs);
+                    abi.begin(deadlineNs, depth);
+                    inst = instantiate(commandWasi(body, stdout, log, req.args(), req.env()), abi);
                     EngineFunction start = inst.function(WasiCommandAbi.START);
                     start.call();
                     exitCode = 0;
@@ -290,6 +323,8 @@ public final class FunctionVersion {
                 ReactorIsolate iso = pool != null ? pool.acquire() : newReactor();
                 boolean healthy = false;
                 iso.out.switchTo(log);
+                abi = iso.abi;
+                abi.begin(deadlineNs, depth);
                 try {
                     int len = body.length;
                     int ptr = 0;
@@ -325,7 +360,15 @@ public final class FunctionVersion {
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             error = e;
         } finally {
+            if (abi != null) {
+                abi.end();
+            }
             fired = slot.disarm();
+            if (!fired && abi != null && abi.deadlineHit) {
+                // a hostcall saw the deadline pass before the watchdog's tick and interrupted itself
+                Thread.interrupted();
+                fired = true;
+            }
             inFlight.decrementAndGet();
         }
         long cpuNs = cpu0 >= 0 ? THREADS.getCurrentThreadCpuTime() - cpu0 : -1;
@@ -348,8 +391,9 @@ public final class FunctionVersion {
             }
         } else if (fired) {
             outcome = Outcome.TIMEOUT;
-            message = who + " exceeded its deadline of " + config.timeoutMs() + " ms (stopped after "
-                    + (System.nanoTime() - t0) / 1_000_000 + " ms)";
+            message = who + " exceeded its deadline of " + (callerBound
+                    ? invocationTimeoutNs / 1_000_000 + " ms (what remained of its caller's)"
+                    : config.timeoutMs() + " ms") + " (stopped after " + (System.nanoTime() - t0) / 1_000_000 + " ms)";
         } else if (error instanceof UbiqException.LimitExceededException) {
             outcome = Outcome.MEMORY_LIMIT;
             message = who + ": " + error.getMessage();

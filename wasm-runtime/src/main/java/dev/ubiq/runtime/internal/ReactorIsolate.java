@@ -9,9 +9,13 @@ final class ReactorIsolate {
     final EngineFunction alloc;
     final EngineFunction handle;
     final SwitchableOutputStream out;
+    /** The instance's ubiq:v1 state. */
+    final AbiInstance abi;
     long lastUsedNs;
 
-    ReactorIsolate(EngineInstance instance, EngineFunction alloc, EngineFunction handle, SwitchableOutputStream out) {
+    ReactorIsolate(EngineInstance instance, EngineFunction alloc, EngineFunction handle, SwitchableOutputStream out,
+            AbiInstance abi) {
+        this.abi = abi;
         this.instance = instance;
         this.alloc = alloc;
         this.handle = handle;
