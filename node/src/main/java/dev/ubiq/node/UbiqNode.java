@@ -9,6 +9,8 @@ import dev.ubiq.runtime.Limits;
 import dev.ubiq.runtime.Manifest;
 import dev.ubiq.runtime.UbiqException;
 import dev.ubiq.runtime.UbiqRuntime;
+import dev.ubiq.runtime.hostcalls.FileKvBackend;
+import dev.ubiq.runtime.hostcalls.HostAbiConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,10 +53,19 @@ public final class UbiqNode implements AutoCloseable {
             log.accept("created tokens: " + dataDir.resolve("admin.token") + " (admin), "
                     + dataDir.resolve("invoke.token") + " (invoke), mode 0600");
         }
+        NodeState[] stateRef = new NodeState[1];
         this.runtime = UbiqRuntime.builder()
                 .withLimits(config.limits())
                 .withCodeCacheDir(dataDir.resolve("code-cache"))
                 .withLogSink(log)
+                // ubiq:v1 key-value data lives in the data directory and survives a restart
+                .withHostAbi(HostAbiConfig.builder().withKvBackend(new FileKvBackend(dataDir.resolve("kv"))).build())
+                // a callee's log goes to its own log ring, as if it had been invoked over HTTP
+                .withNestedInvocationSink(r -> {
+                    if (stateRef[0] != null) {
+                        stateRef[0].record(r);
+                    }
+                })
                 .build();
         int n = config.maxConcurrentInvocations();
         // no queue: when every invoker thread is busy the next request is refused at once (503)
@@ -64,6 +75,7 @@ public final class UbiqNode implements AutoCloseable {
         this.admin = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ubiq-admin-", 0).factory());
         FunctionStore store = new FunctionStore(dataDir);
         this.state = new NodeState(config, runtime, store, tokens, invokers, admin, log);
+        stateRef[0] = state;
         for (FunctionStore.Stored s : store.loadAll(log)) {
             try {
                 state.restore(s);

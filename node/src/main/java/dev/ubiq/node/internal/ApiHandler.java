@@ -303,15 +303,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void record(String name, InvocationResult r) {
-        if (r.metering() == null) {
-            return;
-        }
-        long id = r.metering().invocationId();
-        LogRing ring = node.logRing(name);
-        ring.append(id, r.log());
-        if (r.outcome() != Outcome.OK) {
-            ring.note(id, r.outcome() + ": " + r.message());
-        }
+        node.record(r);
     }
 
     private boolean authorized(ChannelHandlerContext ctx, Scope have, Scope need, boolean keepAlive) {

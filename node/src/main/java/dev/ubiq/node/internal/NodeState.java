@@ -49,6 +49,19 @@ public final class NodeState {
         return logs.computeIfAbsent(name, k -> new LogRing(config.logLinesPerFunction()));
     }
 
+    /** Keeps an invocation's log (and its failure, if any) in its function's log ring. */
+    public void record(dev.ubiq.runtime.InvocationResult r) {
+        if (r.metering() == null) {
+            return;
+        }
+        long id = r.metering().invocationId();
+        LogRing ring = logRing(r.metering().function());
+        ring.append(id, r.log());
+        if (r.outcome() != dev.ubiq.runtime.Outcome.OK) {
+            ring.note(id, r.outcome() + ": " + r.message());
+        }
+    }
+
     /** Thrown when persisting a deploy fails: the function was not changed. */
     public static final class StorageException extends UbiqException {
         StorageException(String message, Throwable cause) {
