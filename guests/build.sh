@@ -96,7 +96,7 @@ for p in spin_reactor fib matmul echo_reactor counter_reactor; do c_reactor "$p"
 for p in fib matmul; do c_native "$p"; done
 # reactors on the ubiq:v1 host ABI, built with the C guest SDK (host-abi/guest/c)
 SDK_C="$HERE/../host-abi/guest/c"
-for p in abi_probe; do
+for p in abi_probe abi_bench; do
     echo "  C abi      $p"
     "$CLANG" "${CFLAGS[@]}" -ffile-prefix-map="$(cd "$SDK_C" && pwd)=sdk" -mexec-model=reactor -I"$SDK_C" \
         -o "$OUT/$p.wasm" "$HERE/c/$p.c" "$SDK_C/ubiq.c"

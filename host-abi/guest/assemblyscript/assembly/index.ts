@@ -20,6 +20,7 @@
 @external("ubiq:v1", "kv_get") declare function _kv_get(ns: usize, nsl: u32, k: usize, kl: u32, out: usize, cap: u32): i32;
 @external("ubiq:v1", "kv_put") declare function _kv_put(ns: usize, nsl: u32, k: usize, kl: u32, v: usize, vl: u32): i32;
 @external("ubiq:v1", "kv_delete") declare function _kv_delete(ns: usize, nsl: u32, k: usize, kl: u32): i32;
+@external("ubiq:v1", "kv_list") declare function _kv_list(ns: usize, nsl: u32, p: usize, pl: u32, out: usize, cap: u32): i32;
 @external("ubiq:v1", "call") declare function _call(f: usize, fl: u32, p: usize, pl: u32, out: usize, cap: u32): i32;
 @external("ubiq:v1", "spawn") declare function _spawn(f: usize, fl: u32, p: usize, pl: u32): i32;
 @external("ubiq:v1", "await") declare function _await(h: i32, out: usize, cap: u32): i32;
@@ -122,6 +123,24 @@ export function kvPut(ns: string, key: Uint8Array, value: Uint8Array): i32 {
 export function kvDelete(ns: string, key: Uint8Array): i32 {
   const n = utf8(ns);
   return _kv_delete(ptr(n), n.byteLength, key.dataStart, key.length);
+}
+
+/** The keys starting with prefix, in byte order (code < 0 on failure: the array is then empty). */
+export function kvList(ns: string, prefix: Uint8Array): Uint8Array[] {
+  const n = utf8(ns);
+  const buf = new Uint8Array(FIRST_TRY);
+  const r = finish(_kv_list(ptr(n), n.byteLength, prefix.dataStart, prefix.length, buf.dataStart, FIRST_TRY), buf);
+  const keys = new Array<Uint8Array>();
+  if (!r.ok) return keys;
+  const v = r.value;
+  let i = 0;
+  while (i + 4 <= v.length) {
+    const len = <i32>(<u32>v[i] | (<u32>v[i + 1] << 8) | (<u32>v[i + 2] << 16) | (<u32>v[i + 3] << 24));
+    i += 4;
+    keys.push(v.slice(i, i + len));
+    i += len;
+  }
+  return keys;
 }
 
 /** Calls another function on this node directly. */

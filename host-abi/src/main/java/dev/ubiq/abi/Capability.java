@@ -5,8 +5,9 @@ import java.util.Locale;
 /**
  * A capability a function's manifest may grant; everything not granted is denied. Spelled
  * {@code kind} or {@code kind:target} (for example {@code kv:sessions}, {@code call:resize},
- * {@code channel:frames}, {@code xpu}). The hostcalls that check them arrive with ABI v1's
- * hostcall set; until then a grant is validated and recorded but grants nothing extra.
+ * {@code channel:frames}, {@code xpu}). The {@code ubiq:v1} hostcalls check {@code kv}, {@code
+ * call} and {@code channel} grants (see {@code host-abi/docs/abi-v1.md}); a denied hostcall
+ * returns {@link AbiError#DENIED} and is logged.
  *
  * @param kind what is granted
  * @param target the namespace, function or channel it applies to; {@code "*"} for any; empty when

@@ -332,4 +332,19 @@ class HostAbiTest {
         assertTrue(e.getMessage().contains("ubiq:v1.teleport"), e.getMessage());
         assertFalse(rt.functions().stream().anyMatch(f -> f.name().equals("t")));
     }
+
+    @Test
+    void theBenchmarkGuestRunsEveryMeasuredOperation() {
+        runtime();
+        rt.deploy("sink", Guests.bytes("abi_bench"));
+        rt.deploy(Guests.bytes("abi_bench"), Manifest.builder("bench").withCapability("call:sink")
+                .withCapability("kv:bench").withCapability("channel:bench").build());
+        for (String op : new String[] {"C5", "P5", "G5", "Q5"}) {
+            InvocationResult r = run("bench", op);
+            assertEquals(Outcome.OK, r.outcome(), r.message());
+            assertTrue(r.outputAsString().matches("ops=5 p50=\\d+ p99=\\d+ mean=\\d+"), op + " -> " + r.outputAsString());
+        }
+        assertEquals(5, rt.stats("sink").invocations());
+        assertEquals("err=" + AbiError.DENIED.code(), run("sink", "C1").outputAsString());
+    }
 }
