@@ -26,10 +26,12 @@ package dev.ubiq.runtime.hostcalls;
  *     (default 64; a full channel of the largest messages holds capacity x max message bytes)
  * @param channelMaxMessageBytes largest channel message (default 1 MiB)
  * @param maxChannels channels a node creates at most (default 1024)
+ * @param channelMaxQueuedBytes bytes of messages waiting in all channels together (default 64 MiB,
+ *     held on the heap); a send above it returns {@code FULL}
  */
 public record HostAbiConfig(long kvMaxBytes, int kvMaxKeyBytes, int kvMaxValueBytes, KvBackend kvBackend,
         int maxCallDepth, int maxSpawnsPerInvocation, int maxConcurrentSpawns, int channelCapacity,
-        int channelMaxMessageBytes, int maxChannels) {
+        int channelMaxMessageBytes, int maxChannels, long channelMaxQueuedBytes) {
 
     public HostAbiConfig {
         positive("kvMaxBytes", kvMaxBytes);
@@ -41,6 +43,7 @@ public record HostAbiConfig(long kvMaxBytes, int kvMaxKeyBytes, int kvMaxValueBy
         positive("channelCapacity", channelCapacity);
         positive("channelMaxMessageBytes", channelMaxMessageBytes);
         positive("maxChannels", maxChannels);
+        positive("channelMaxQueuedBytes", channelMaxQueuedBytes);
     }
 
     private static void positive(String name, long v) {
@@ -70,6 +73,7 @@ public record HostAbiConfig(long kvMaxBytes, int kvMaxKeyBytes, int kvMaxValueBy
         private int channelCapacity = 64;
         private int channelMaxMessageBytes = 1 << 20;
         private int maxChannels = 1024;
+        private long channelMaxQueuedBytes = 64L << 20;
 
         private Builder() {}
 
@@ -123,9 +127,15 @@ public record HostAbiConfig(long kvMaxBytes, int kvMaxKeyBytes, int kvMaxValueBy
             return this;
         }
 
+        public Builder withChannelMaxQueuedBytes(long v) {
+            channelMaxQueuedBytes = v;
+            return this;
+        }
+
         public HostAbiConfig build() {
             return new HostAbiConfig(kvMaxBytes, kvMaxKeyBytes, kvMaxValueBytes, kvBackend, maxCallDepth,
-                    maxSpawnsPerInvocation, maxConcurrentSpawns, channelCapacity, channelMaxMessageBytes, maxChannels);
+                    maxSpawnsPerInvocation, maxConcurrentSpawns, channelCapacity, channelMaxMessageBytes, maxChannels,
+                    channelMaxQueuedBytes);
         }
     }
 }

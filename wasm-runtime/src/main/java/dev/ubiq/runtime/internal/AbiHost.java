@@ -85,7 +85,7 @@ public final class AbiHost implements AutoCloseable {
         this.lookup = lookup;
         this.nestedSink = nestedSink;
         this.kv = new KvStore(config, log);
-        this.channels = new Channels(config.channelCapacity(), config.maxChannels());
+        this.channels = new Channels(config.channelCapacity(), config.maxChannels(), config.channelMaxQueuedBytes());
         this.spawner = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ubiq-spawn-", 0).factory());
         this.spawnSlots = new Semaphore(config.maxConcurrentSpawns());
         Linker.Builder b = Linker.builder();
@@ -573,7 +573,7 @@ public final class AbiHost implements AutoCloseable {
             return err(AbiError.TOO_LARGE);
         }
         byte[] msg = bytes(c, h, "message", a[2], a[3]);
-        if (q.offer(msg)) {
+        if (channels.offer(q, msg)) {
             return ok(0);
         }
         int timeoutMs = (int) a[4];
@@ -583,7 +583,7 @@ public final class AbiHost implements AutoCloseable {
         long deadline = st.deadlineNs();
         long until = waitUntil(deadline, timeoutMs);
         for (int spins = 0; ; spins++) {
-            if (q.offer(msg)) {
+            if (channels.offer(q, msg)) {
                 return ok(0);
             }
             if (Thread.currentThread().isInterrupted()) {
@@ -610,13 +610,13 @@ public final class AbiHost implements AutoCloseable {
         if (q == null) {
             return fail[0];
         }
-        byte[] msg = q.poll();
+        byte[] msg = channels.poll(q);
         int timeoutMs = (int) a[4];
         if (msg == null && timeoutMs > 0) {
             long deadline = st.deadlineNs();
             long until = waitUntil(deadline, timeoutMs);
             for (int spins = 0; msg == null; spins++) {
-                msg = q.poll();
+                msg = channels.poll(q);
                 if (msg != null) {
                     break;
                 }

@@ -22,10 +22,43 @@ public final class Channels {
     private final AtomicInteger count = new AtomicInteger();
     private final int capacity;
     private final int maxChannels;
+    private final long maxQueuedBytes;
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
 
-    public Channels(int capacity, int maxChannels) {
+    public Channels(int capacity, int maxChannels, long maxQueuedBytes) {
         this.capacity = capacity;
         this.maxChannels = maxChannels;
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    /**
+     * Offers a message, charging its bytes to the node-wide cap so full channels cannot exhaust
+     * the heap. Returns false when the channel or the cap is full.
+     */
+    public boolean offer(MpmcAtomicArrayQueue<byte[]> q, byte[] msg) {
+        if (queuedBytes.addAndGet(msg.length) > maxQueuedBytes) {
+            queuedBytes.addAndGet(-msg.length);
+            return false;
+        }
+        if (!q.offer(msg)) {
+            queuedBytes.addAndGet(-msg.length);
+            return false;
+        }
+        return true;
+    }
+
+    /** Takes the oldest message, or null. */
+    public byte[] poll(MpmcAtomicArrayQueue<byte[]> q) {
+        byte[] m = q.poll();
+        if (m != null) {
+            queuedBytes.addAndGet(-m.length);
+        }
+        return m;
+    }
+
+    /** Bytes waiting in all channels. */
+    public long queuedBytes() {
+        return queuedBytes.get();
     }
 
     /** The channel of that name, created if needed; {@code null} when the node's channel limit is reached. */

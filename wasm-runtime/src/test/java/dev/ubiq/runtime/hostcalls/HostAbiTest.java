@@ -347,4 +347,16 @@ class HostAbiTest {
         assertEquals(5, rt.stats("sink").invocations());
         assertEquals("err=" + AbiError.DENIED.code(), run("sink", "C1").outputAsString());
     }
+
+    @Test
+    void queuedChannelBytesAreCappedNodeWide() {
+        runtime(HostAbiConfig.builder().withChannelMaxQueuedBytes(100_000).withChannelMaxMessageBytes(80_000).build());
+        probe("p", "channel:*");
+        assertEquals("0", ok("p", "send a 60000 0"));
+        // another channel, room in its queue, but the node-wide cap is reached
+        assertEquals(code(AbiError.FULL), ok("p", "send b 60000 0"));
+        assertEquals("60000:abcdefghijklmnop", ok("p", "recv a 0"));
+        assertEquals("0", ok("p", "send b 60000 0"));
+        assertEquals(60_000, rt.hostAbi().channels().queuedBytes());
+    }
 }
