@@ -194,11 +194,13 @@ public class HostAbiBench {
     }
 
     @Benchmark
+    @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
     public InvocationResult hostInvoke1KiB(NodeState s) {
         return s.rt.invoke("sink", s.oneKiB);
     }
 
     @Benchmark
+    @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
     public int httpInvoke1KiB(NodeState s) {
         try {
             return s.http();

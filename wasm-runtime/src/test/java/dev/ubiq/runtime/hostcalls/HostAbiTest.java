@@ -359,4 +359,21 @@ class HostAbiTest {
         assertEquals("0", ok("p", "send b 60000 0"));
         assertEquals(60_000, rt.hostAbi().channels().queuedBytes());
     }
+
+    @Test
+    void manifestConfigTableParsesAndRoundTripsAndBadTablesAreErrors() {
+        Manifest m = Manifest.parseToml("""
+                name = "p"
+                capabilities = ["kv:a"]
+                [config]
+                greeting = "Moin"
+                "max.items" = "10"
+                """);
+        assertEquals(java.util.Map.of("greeting", "Moin", "max.items", "10"), m.config());
+        assertEquals(m.config(), Manifest.parseJson(m.toJson()).config());
+        org.junit.jupiter.api.Assertions.assertThrows(dev.ubiq.runtime.UbiqException.InvalidManifestException.class,
+                () -> Manifest.parseToml("[config]\nn = 3\n"));
+        org.junit.jupiter.api.Assertions.assertThrows(dev.ubiq.runtime.UbiqException.InvalidManifestException.class,
+                () -> Manifest.parseToml("[confg]\nn = \"3\"\n"));
+    }
 }
