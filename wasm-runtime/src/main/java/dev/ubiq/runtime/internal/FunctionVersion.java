@@ -212,6 +212,7 @@ public final class FunctionVersion {
             }
             runInit(inst, ReactorAbi.WASI_INITIALIZE);
             runInit(inst, ReactorAbi.INIT);
+            abi.end(); // what ubiq_init spawned and did not await is cancelled, as at the end of an invocation
             return new ReactorIsolate(inst, alloc, handle, out, abi);
         } catch (RuntimeException e) {
             inst.close();
