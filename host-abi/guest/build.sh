@@ -6,6 +6,8 @@
 #   out/greeter_rust.wasm   Rust  (rust/examples/greeter_rust.rs + rust/ubiq crate)
 #   out/greeter_as.wasm     AssemblyScript (assemblyscript/examples/greeter_as.ts + assemblyscript/assembly)
 #   out/TOOLCHAINS.txt      exact tool versions
+# It also compiles the "start a new function" examples of README.md (C, Rust, AssemblyScript), so
+# they cannot go stale.
 #
 # Toolchains: clang 14 --target=wasm32-wasi + wasi-libc (apt: clang lld wasi-libc libclang-rt-14-dev-wasm32);
 # Debian rustc 1.63 /usr/bin/rustc with the wasm32-wasi std (apt: rustc libstd-rust-dev-wasm32), no cargo;
@@ -66,6 +68,27 @@ RFLAGS=(--edition 2021 --target wasm32-wasi -C opt-level=2 -C strip=debuginfo --
 echo "[AssemblyScript]"
 (cd "$AS" && ./node_modules/.bin/asc examples/greeter_as.ts --outFile "$OUT/greeter_as.wasm" \
     --optimizeLevel 2 --shrinkLevel 1 --noAssert --use abort= --runtime incremental)
+
+# ---------------------------------------------------------------- README examples compile (not kept)
+echo "[README examples]"
+README_EX="$TMP/readme"
+mkdir -p "$README_EX"
+python3 - "$HERE/README.md" "$README_EX" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+blocks = re.findall(r"```(\w+)\n(.*?)```", text, re.S)
+for lang, ext in (("c", "c"), ("rust", "rs"), ("ts", "ts")):
+    body = [b for l, b in blocks if l == lang][0]
+    open(f"{sys.argv[2]}/hello.{ext}", "w").write(body.replace("@ubiq/guest/assembly/index", "./assembly/index"))
+PY
+"$CLANG" "${CFLAGS[@]}" -o "$README_EX/hello_c.wasm" "$README_EX/hello.c" "$HERE/c/ubiq.c"
+"$RUSTC" "${RFLAGS[@]}" --crate-type cdylib --extern ubiq="$TMP/libubiq.rlib" -L "$TMP" \
+    -o "$README_EX/hello_rs.wasm" "$README_EX/hello.rs"
+cp "$README_EX/hello.ts" "$AS/.readme_hello.ts"
+(cd "$AS" && ./node_modules/.bin/asc .readme_hello.ts --outFile "$README_EX/hello_as.wasm" -O2 --use abort= \
+    --runtime incremental) || { rm -f "$AS/.readme_hello.ts"; die "README AssemblyScript example does not compile"; }
+rm -f "$AS/.readme_hello.ts"
+for w in "$README_EX"/*.wasm; do wasm-validate "$w" || die "README example $(basename "$w") invalid"; done
 
 echo "[validate]"
 for w in "$OUT"/*.wasm; do
