@@ -101,6 +101,11 @@ for p in abi_probe abi_bench; do
     "$CLANG" "${CFLAGS[@]}" -ffile-prefix-map="$(cd "$SDK_C" && pwd)=sdk" -mexec-model=reactor -I"$SDK_C" \
         -o "$OUT/$p.wasm" "$HERE/c/$p.c" "$SDK_C/ubiq.c"
 done
+for p in abi_command; do
+    echo "  C abi cmd  $p"
+    "$CLANG" "${CFLAGS[@]}" -ffile-prefix-map="$(cd "$SDK_C" && pwd)=sdk" -I"$SDK_C" \
+        -o "$OUT/$p.wasm" "$HERE/c/$p.c" "$SDK_C/ubiq.c"
+done
 
 # ---------------------------------------------------------------- WAT
 echo "[WAT]"

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -471,19 +472,21 @@ public final class AbiHost implements AutoCloseable {
         }
         byte[] payload = bytes(c, h, "payload", a[2], a[3]);
         int depth = st.depth + 1;
-        Future<InvocationResult> f;
+        // done() runs exactly once however the task ends, cancelled before it started included
+        FutureTask<InvocationResult> f = new FutureTask<>(() -> {
+            InvocationResult r = fv.invokeNested(payload, deadline, depth);
+            if (nestedSink != null) {
+                nestedSink.accept(r);
+            }
+            return r;
+        }) {
+            @Override
+            protected void done() {
+                spawnSlots.release();
+            }
+        };
         try {
-            f = spawner.submit(() -> {
-                try {
-                    InvocationResult r = fv.invokeNested(payload, deadline, depth);
-                    if (nestedSink != null) {
-                        nestedSink.accept(r);
-                    }
-                    return r;
-                } finally {
-                    spawnSlots.release();
-                }
-            });
+            spawner.execute(f);
         } catch (RejectedExecutionException e) {
             spawnSlots.release();
             return err(AbiError.UNAVAILABLE);

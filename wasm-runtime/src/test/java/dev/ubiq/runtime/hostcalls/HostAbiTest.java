@@ -376,4 +376,39 @@ class HostAbiTest {
         org.junit.jupiter.api.Assertions.assertThrows(dev.ubiq.runtime.UbiqException.InvalidManifestException.class,
                 () -> Manifest.parseToml("[confg]\nn = \"3\"\n"));
     }
+
+    @Test
+    void aWasiCommandUsesTheAbiToo() {
+        runtime();
+        rt.deploy(Guests.bytes("abi_command"), Manifest.builder("cmd").withCapability("kv:runs").build());
+        InvocationResult first = rt.invoke("cmd", Request.of("hello"));
+        assertEquals(Outcome.OK, first.outcome(), first.message());
+        assertEquals("run 1: hello", first.outputAsString());
+        assertEquals("[INFO] hello\n", first.logAsString());
+        assertEquals("run 2: again", rt.invoke("cmd", Request.of("again")).outputAsString());
+        rt.deploy(Guests.bytes("abi_command"), Manifest.builder("denied").build());
+        InvocationResult d = rt.invoke("denied", Request.of("x"));
+        assertEquals(Outcome.GUEST_ERROR, d.outcome());
+        assertEquals(3, d.exitCode());
+        assertEquals("kv failed: DENIED", d.outputAsString());
+        assertTrue(d.logAsString().contains("ubiq:v1.kv_get denied: namespace 'runs'"), d.logAsString());
+    }
+
+    @Test
+    void theNodeWideSpawnLimitIsBusyNotAQueue() {
+        runtime(HostAbiConfig.builder().withMaxConcurrentSpawns(1).build());
+        probe(Manifest.builder("worker").withMaxConcurrency(4).withTimeoutMs(30_000));
+        probe("p", "call:worker");
+        assertEquals("handles:1," + AbiError.BUSY.code(), ok("p", "spawnleak worker 2 spin"));
+        // the cancelled spawn gave its slot back: many rounds of spawn-and-leave never exhaust the pool
+        for (int i = 0; i < 50; i++) {
+            assertEquals("handles:1", ok("p", "spawnleak worker 1 echo x"));
+        }
+        long until = System.nanoTime() + 10_000_000_000L;
+        String last = "";
+        while (System.nanoTime() < until && !(last = ok("p", "spawn worker 1 echo y")).equals("ok:y")) {
+            Thread.onSpinWait();
+        }
+        assertEquals("ok:y", last);
+    }
 }
