@@ -44,7 +44,7 @@ public final class UbiqNode implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private UbiqNode(NodeConfig config, Consumer<String> log) throws IOException {
+    private UbiqNode(NodeConfig config, HostAbiConfig hostAbi, Consumer<String> log) throws IOException {
         this.config = config;
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
@@ -59,7 +59,7 @@ public final class UbiqNode implements AutoCloseable {
                 .withCodeCacheDir(dataDir.resolve("code-cache"))
                 .withLogSink(log)
                 // ubiq:v1 key-value data lives in the data directory and survives a restart
-                .withHostAbi(HostAbiConfig.builder().withKvBackend(new FileKvBackend(dataDir.resolve("kv"))).build())
+                .withHostAbi(withKvBackend(hostAbi, dataDir))
                 // a callee's log goes to its own log ring, as if it had been invoked over HTTP
                 .withNestedInvocationSink(r -> {
                     if (stateRef[0] != null) {
@@ -95,6 +95,17 @@ public final class UbiqNode implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The node's host ABI settings: the given ones, with the file-backed KV store unless another backend is set. */
+    private static HostAbiConfig withKvBackend(HostAbiConfig c, Path dataDir) throws IOException {
+        if (c.kvBackend() != null) {
+            return c;
+        }
+        return new HostAbiConfig(c.kvMaxBytes(), c.kvMaxKeyBytes(), c.kvMaxValueBytes(),
+                new FileKvBackend(dataDir.resolve("kv")), c.maxCallDepth(), c.maxSpawnsPerInvocation(),
+                c.maxConcurrentSpawns(), c.channelCapacity(), c.channelMaxMessageBytes(), c.maxChannels(),
+                c.channelMaxQueuedBytes());
     }
 
     /** The port it listens on (useful with port 0). */
@@ -165,6 +176,7 @@ public final class UbiqNode implements AutoCloseable {
         private Path tlsKey;
         private int logLines = 1000;
         private Consumer<String> log = line -> System.getLogger("dev.ubiq.node").log(System.Logger.Level.INFO, line);
+        private HostAbiConfig hostAbi = HostAbiConfig.defaults();
 
         public Builder withBindAddress(String v) {
             bindAddress = v;
@@ -229,6 +241,16 @@ public final class UbiqNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Settings of the {@code ubiq:v1} hostcalls (KV byte cap, call depth, spawn and channel
+         * bounds). Default {@link HostAbiConfig#defaults()}. Unless the config names another KV
+         * backend, KV data is kept in {@code <data-dir>/kv} and survives a restart.
+         */
+        public Builder withHostAbi(HostAbiConfig v) {
+            hostAbi = java.util.Objects.requireNonNull(v, "hostAbi");
+            return this;
+        }
+
         /** Validates the configuration, restores stored functions and starts listening. */
         public UbiqNode start() {
             if (port < 0 || port > 65535) {
@@ -243,7 +265,7 @@ public final class UbiqNode implements AutoCloseable {
             NodeConfig c = new NodeConfig(bindAddress, port, dataDir.toAbsolutePath(), limits, maxConcurrentInvocations,
                     requestTimeoutMs, idleTimeoutMs, maxHeaderBytes, publicRoutes, tlsCert, tlsKey, logLines);
             try {
-                return new UbiqNode(c, log);
+                return new UbiqNode(c, hostAbi, log);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -58,4 +58,20 @@ class NodeHostAbiTest {
             assertTrue(callerLogs.body().contains("ubiq:v1.call denied: calling function 'someone'"), callerLogs.body());
         }
     }
+
+    @Test
+    void theNodesKvCapIsConfigurableAndStillPersistent() {
+        var abi = dev.ubiq.runtime.hostcalls.HostAbiConfig.builder().withKvMaxBytes(5_000).build();
+        String manifest = "capabilities = [\"kv:s\"]\n";
+        try (TestNode t = TestNode.start(dir, b -> b.withHostAbi(abi))) {
+            assertEquals(201, t.deploy("p", Guests.bytes("abi_probe.wasm"), "m.toml", manifest).status());
+            assertEquals("0", t.invoke("p", "kvputn s a 3000").body());
+            assertEquals("-3", t.invoke("p", "kvputn s b 3000").body());
+        }
+        try (TestNode t = TestNode.start(dir, b -> b.withHostAbi(abi))) {
+            assertEquals(3000, t.invoke("p", "kvget s a").body().length());
+            // the reloaded entry counts against the cap
+            assertEquals("-3", t.invoke("p", "kvputn s b 3000").body());
+        }
+    }
 }
