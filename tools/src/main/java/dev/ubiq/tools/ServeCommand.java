@@ -71,6 +71,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "beyond it a call gets 503 at once. Default: 64.")
     Integer maxConcurrency;
 
+    @Option(names = "--kv-max-mb", paramLabel = "N",
+            description = "Bytes the ubiq:v1 key-value store keeps in memory (keys, values, 64 B per entry), all "
+                    + "namespaces together; kept in DATA_DIR/kv and reloaded on start. Default: 64.")
+    Integer kvMaxMb;
+
     @Option(names = "--deploy", paramLabel = "NAME=MODULE.wasm[:MANIFEST]",
             description = "Deploys MODULE as NAME at start-up, with a TOML or JSON manifest after a ':'; skipped when "
                     + "the same module bytes and manifest are already current, so restarting with the same flags "
@@ -90,6 +95,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (maxConcurrency != null && maxConcurrency < 1) {
             throw new CliFailure(ExitCodes.USAGE, "--max-concurrency " + maxConcurrency + " must be at least 1");
+        }
+        if (kvMaxMb != null && kvMaxMb < 1) {
+            throw new CliFailure(ExitCodes.USAGE, "--kv-max-mb " + kvMaxMb + " must be at least 1");
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new CliFailure(ExitCodes.USAGE, "HTTPS needs both --tls-cert and --tls-key");
@@ -118,6 +126,9 @@ final class ServeCommand implements Callable<Integer> {
                 .withLog(this::log);
         if (maxConcurrency != null) {
             b.withMaxConcurrentInvocations(maxConcurrency);
+        }
+        if (kvMaxMb != null) {
+            b.withHostAbi(dev.ubiq.runtime.hostcalls.HostAbiConfig.builder().withKvMaxBytes((long) kvMaxMb << 20).build());
         }
         if (tlsCert != null) {
             b.withTls(tlsCert, tlsKey);

@@ -372,6 +372,7 @@ class NodeCommandsTest {
     @Test
     void serveRefusesBadFlagsBeforeStarting() {
         assertError(cli("", bareEnv, "serve", "--port", "70000"), ExitCodes.USAGE, "out of range");
+        assertError(cli("", bareEnv, "serve", "--kv-max-mb", "0"), ExitCodes.USAGE, "--kv-max-mb 0 must be at least 1");
         assertError(cli("", bareEnv, "serve", "--tls-cert", "c.pem"), ExitCodes.USAGE, "both --tls-cert and --tls-key");
         assertError(cli("", bareEnv, "serve", "--deploy", "hello"), ExitCodes.USAGE, "NAME=MODULE.wasm[:MANIFEST]");
         assertError(cli("", bareEnv, "serve", "--port", "0", "--data-dir", tmp.resolve("serve-bad").toString(),
