@@ -45,6 +45,12 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  * bugs (a range outside linear memory), with a message naming the hostcall. A host-side exception
  * becomes a trap naming the hostcall too, never an exception in the caller's thread beyond the
  * invocation, which the runtime turns into an outcome.
+ *
+ * <pre>{@code
+ * // what UbiqRuntime does: one per runtime, its linker in every InstanceSpec, an AbiInstance as host data
+ * AbiHost abi = new AbiHost(HostAbiConfig.defaults(), limits, registry::lookup, null, log);
+ * module.instantiate(new InstanceSpec(maxMemoryBytes, wasi, abi.linker(), abiInstance));
+ * }</pre>
  */
 public final class AbiHost implements AutoCloseable {
     private static final byte[] EMPTY = new byte[0];
@@ -301,7 +307,7 @@ public final class AbiHost implements AutoCloseable {
 
     // ------------------------------------------------------------------ kv
 
-    private String kvNamespace(Caller c, Hostcall h, AbiInstance st, long ptr, long len) {
+    private static String kvNamespace(Caller c, Hostcall h, long ptr, long len) {
         return target(c, h, "namespace", ptr, len);
     }
 
@@ -309,7 +315,7 @@ public final class AbiHost implements AutoCloseable {
         Hostcall h = Hostcall.KV_GET;
         AbiInstance st = state(c, h);
         range(c, h, "output buffer", a[4], a[5]);
-        String ns = kvNamespace(c, h, st, a[0], a[1]);
+        String ns = kvNamespace(c, h, a[0], a[1]);
         range(c, h, "key", a[2], a[3]);
         if (ns == null) {
             return err(AbiError.INVALID);
@@ -330,7 +336,7 @@ public final class AbiHost implements AutoCloseable {
     private long[] kvPut(Caller c, long[] a) {
         Hostcall h = Hostcall.KV_PUT;
         AbiInstance st = state(c, h);
-        String ns = kvNamespace(c, h, st, a[0], a[1]);
+        String ns = kvNamespace(c, h, a[0], a[1]);
         range(c, h, "key", a[2], a[3]);
         range(c, h, "value", a[4], a[5]);
         if (ns == null) {
@@ -349,7 +355,7 @@ public final class AbiHost implements AutoCloseable {
     private long[] kvDelete(Caller c, long[] a) {
         Hostcall h = Hostcall.KV_DELETE;
         AbiInstance st = state(c, h);
-        String ns = kvNamespace(c, h, st, a[0], a[1]);
+        String ns = kvNamespace(c, h, a[0], a[1]);
         range(c, h, "key", a[2], a[3]);
         if (ns == null) {
             return err(AbiError.INVALID);
@@ -368,7 +374,7 @@ public final class AbiHost implements AutoCloseable {
         Hostcall h = Hostcall.KV_LIST;
         AbiInstance st = state(c, h);
         range(c, h, "output buffer", a[4], a[5]);
-        String ns = kvNamespace(c, h, st, a[0], a[1]);
+        String ns = kvNamespace(c, h, a[0], a[1]);
         range(c, h, "prefix", a[2], a[3]);
         if (ns == null) {
             return err(AbiError.INVALID);
