@@ -17,7 +17,7 @@
 #
 # Environment: JAVA_HOME (Java 25; default /usr/lib/jvm/temurin-25-jdk-amd64), JAVA_OPTS (both
 # servers; default none), DIAG=1 (instead of steps 5-6, three more servers that take the node
-# apart: NettyHelloServer --handoff / --invoke, see its javadoc), DURATION (20s), WARMUP (30s: the node needs ~30-40 s of load before C2 settles on this machine), ROUNDS (2), CONNS (64), THREADS (2), STARTS (5),
+# apart: NettyHelloServer --handoff / --invoke, see its javadoc), QUICK=1 (the load steps 3-4 only), DURATION (20s), WARMUP (30s: the node needs ~30-40 s of load before C2 settles on this machine), ROUNDS (2), CONNS (64), THREADS (2), STARTS (5),
 # PORT (18480; PORT+1 is the baseline's), SKIP_BUILD=1, MAX_S (360: the whole run is stopped after).
 # Output: benchmarks/target/node/ (wrk-*.txt, metrics-*.txt, machine.txt, summary.md).
 set -euo pipefail
@@ -215,7 +215,7 @@ stop "$NODE_PID"
 # ---------------------------------------------------------------- 5: idle memory
 : > "$OUT/memory.txt"
 : > "$OUT/aot.txt"
-if [[ -z "${DIAG:-}" ]]; then
+if [[ -z "${DIAG:-}" && -z "${QUICK:-}" ]]; then
 log "idle memory (restarted node, one invoke, 5 s idle)"
 : > "$OUT/memory.txt"
 for variant in "${JAVA_OPTS:-}" "-Xmx64m" "-Xmx64m -XX:+UseSerialGC"; do
