@@ -295,18 +295,19 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private void submitInvoke(ChannelHandlerContext ctx, boolean keepAlive, String name, Request request,
             boolean route) {
         boolean admitted = node.invokers.execute(() -> {
-            FullHttpResponse r;
+            FullHttpResponse resp;
             try {
                 InvocationResult result = node.runtime.invoke(name, request);
                 record(name, result);
-                r = route && result.outcome() == Outcome.OK
+                resp = route && result.outcome() == Outcome.OK
                         ? RouteRequests.response(result)
                         : InvokeResponses.of(name, result);
             } catch (RuntimeException e) {
                 node.log.accept("invocation of '" + name + "' failed in the host: " + e);
-                r = Http.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "host_error", e.toString());
+                resp = Http.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "host_error", e.toString());
             }
-            Http.send(ctx, r, keepAlive);
+            FullHttpResponse r = resp;
+            return () -> Http.send(ctx, r, keepAlive);
         });
         if (!admitted) {
             node.rejected.increment();

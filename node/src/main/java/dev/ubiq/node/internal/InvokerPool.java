@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 
 /**
@@ -33,7 +34,11 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  *
  * <pre>{@code
  * InvokerPool pool = new InvokerPool(64, "ubiq-invoke-", err -> log(err));
- * if (!pool.execute(() -> answer(runtime.invoke(name, request)))) {
+ * boolean admitted = pool.execute(() -> {
+ *     InvocationResult r = runtime.invoke(name, request);  // counts against the 64
+ *     return () -> answer(r);                               // runs after its place is free
+ * });
+ * if (!admitted) {
  *     answer503();
  * }
  * pool.close(); // lets running tasks finish; refuses new ones
@@ -50,7 +55,7 @@ public final class InvokerPool implements AutoCloseable {
     private final long idleNs;
     private final String namePrefix;
     private final Consumer<Throwable> onFailure;
-    private final MpmcAtomicArrayQueue<Runnable> tasks;
+    private final MpmcAtomicArrayQueue<Supplier<Runnable>> tasks;
     private final MpmcAtomicArrayQueue<Worker> parked;
     private final AtomicInteger admitted = new AtomicInteger();
     /** Workers awake and looking for a task, counting those being woken or started. */
@@ -87,9 +92,11 @@ public final class InvokerPool implements AutoCloseable {
 
     /**
      * Runs {@code task} on a pool thread, or returns false at once when {@code maxThreads} tasks
-     * are admitted and not finished, or the pool is closed.
+     * are admitted and not finished, or the pool is closed. The task returns what to do once its
+     * place is free again (the hand-back of an invocation's answer; may be null): a client that
+     * has its answer and sends the next request at once must not find the node still full of it.
      */
-    public boolean execute(Runnable task) {
+    public boolean execute(Supplier<Runnable> task) {
         int n;
         do {
             n = admitted.get();
@@ -102,7 +109,7 @@ public final class InvokerPool implements AutoCloseable {
             admitted.decrementAndGet();
             return false;
         }
-        if (searching.get() == 0) {
+        if (tasks.size() > searching.get()) {
             wakeOne();
         }
         return true;
@@ -162,20 +169,30 @@ public final class InvokerPool implements AutoCloseable {
         private void loop() {
             for (;;) {
                 // searching (counted by whoever woke or started this worker)
-                Runnable t = tasks.poll();
+                Supplier<Runnable> t = tasks.poll();
                 if (t == null) {
                     t = spin();
                 }
                 if (t != null) {
-                    if (searching.decrementAndGet() == 0 && !tasks.isEmpty()) {
+                    // more tasks queued than workers searching: one more, so none waits behind
+                    // this one (nor behind a searcher the OS has descheduled)
+                    if (tasks.size() > searching.decrementAndGet()) {
                         wakeOne();
                     }
+                    Runnable after = null;
                     try {
-                        t.run();
+                        after = t.get();
                     } catch (Throwable e) {
                         onFailure.accept(e);
                     } finally {
                         admitted.decrementAndGet();
+                    }
+                    if (after != null) {
+                        try {
+                            after.run();
+                        } catch (Throwable e) {
+                            onFailure.accept(e);
+                        }
                     }
                     searching.incrementAndGet();
                     continue;
@@ -212,14 +229,14 @@ public final class InvokerPool implements AutoCloseable {
         }
 
         /** At most one worker spins at a time; the others park at once. */
-        private Runnable spin() {
+        private Supplier<Runnable> spin() {
             if (SPINS <= 0 || spinning.get() > 0 || !spinning.compareAndSet(0, 1)) {
                 return null;
             }
             try {
                 for (int i = 0; i < SPINS; i++) {
                     Thread.onSpinWait();
-                    Runnable t = tasks.poll();
+                    Supplier<Runnable> t = tasks.poll();
                     if (t != null) {
                         return t;
                     }

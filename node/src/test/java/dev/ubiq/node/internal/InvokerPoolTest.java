@@ -32,13 +32,13 @@ class InvokerPoolTest {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch started = new CountDownLatch(2);
             for (int i = 0; i < 2; i++) {
-                assertTrue(p.execute(() -> {
+                assertTrue(p.execute(task(() -> {
                     started.countDown();
                     await(release);
-                }));
+                })));
             }
             assertTrue(started.await(10, TimeUnit.SECONDS));
-            assertFalse(p.execute(() -> {}), "a third task while two run");
+            assertFalse(p.execute(task(() -> {})), "a third task while two run");
             assertEquals(2, p.admitted());
             release.countDown();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -46,7 +46,7 @@ class InvokerPoolTest {
                 Thread.sleep(1);
             }
             CountDownLatch ran = new CountDownLatch(1);
-            assertTrue(p.execute(ran::countDown));
+            assertTrue(p.execute(task(ran::countDown)));
             assertTrue(ran.await(10, TimeUnit.SECONDS));
         }
     }
@@ -64,7 +64,7 @@ class InvokerPoolTest {
                 CountDownLatch done = new CountDownLatch(parties);
                 java.util.Set<String> threadsSeen = ConcurrentHashMap.newKeySet();
                 for (int i = 0; i < parties; i++) {
-                    assertTrue(p.execute(() -> {
+                    assertTrue(p.execute(task(() -> {
                         threadsSeen.add(Thread.currentThread().getName());
                         try {
                             barrier.await(10, TimeUnit.SECONDS);
@@ -72,7 +72,7 @@ class InvokerPoolTest {
                             throw new AssertionError("not all " + parties + " tasks ran at once", e);
                         }
                         done.countDown();
-                    }), "round " + round);
+                    })), "round " + round);
                 }
                 assertTrue(done.await(20, TimeUnit.SECONDS), "round " + round + ": " + parties + " tasks did not all meet");
                 assertEquals(parties, threadsSeen.size(), "one thread per running task");
@@ -100,10 +100,10 @@ class InvokerPoolTest {
             for (int s = 0; s < 4; s++) {
                 submitters.add(Thread.ofPlatform().start(() -> {
                     for (int i = 0; i < 50_000; i++) {
-                        if (p.execute(() -> {
+                        if (p.execute(task(() -> {
                             ran.increment();
                             maxThreads.accumulateAndGet(p.threads(), Math::max);
-                        })) {
+                        }))) {
                             accepted.incrementAndGet();
                         } else {
                             refused.increment();
@@ -128,18 +128,36 @@ class InvokerPoolTest {
     }
 
     @Test
+    void aTaskFreesItsPlaceBeforeItsAnswerIsHandedBack() throws Exception {
+        // a client that has its answer sends the next request at once: it must not get a 503
+        // because the invocation that answered it still counts
+        try (InvokerPool p = pool(1)) {
+            CountDownLatch answered = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean nextAdmitted = new java.util.concurrent.atomic.AtomicBoolean();
+            CountDownLatch nextRan = new CountDownLatch(1);
+            assertTrue(p.execute(() -> () -> {
+                nextAdmitted.set(p.execute(task(nextRan::countDown)));
+                answered.countDown();
+            }));
+            assertTrue(answered.await(10, TimeUnit.SECONDS));
+            assertTrue(nextAdmitted.get(), "the place was free when the answer went out");
+            assertTrue(nextRan.await(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aThrowingTaskIsReportedAndFreesItsPlace() throws Exception {
         try (InvokerPool p = pool(1)) {
-            assertTrue(p.execute(() -> {
+            assertTrue(p.execute(task(() -> {
                 throw new IllegalStateException("boom");
-            }));
+            })));
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while ((p.admitted() > 0 || failure.get() == null) && System.nanoTime() < end) {
                 Thread.sleep(1);
             }
             assertEquals("boom", failure.get().getMessage());
             CountDownLatch ran = new CountDownLatch(1);
-            assertTrue(p.execute(ran::countDown));
+            assertTrue(p.execute(task(ran::countDown)));
             assertTrue(ran.await(10, TimeUnit.SECONDS));
         }
     }
@@ -151,13 +169,13 @@ class InvokerPoolTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger finished = new AtomicInteger();
         for (int i = 0; i < 3; i++) {
-            assertTrue(p.execute(() -> {
+            assertTrue(p.execute(task(() -> {
                 await(release);
                 finished.incrementAndGet();
-            }));
+            })));
         }
         p.close();
-        assertFalse(p.execute(() -> {}), "closed");
+        assertFalse(p.execute(task(() -> {})), "closed");
         release.countDown();
         assertTrue(p.awaitTermination(10, TimeUnit.SECONDS), "threads left: " + p.threads());
         assertEquals(3, finished.get());
@@ -168,13 +186,21 @@ class InvokerPoolTest {
         CountDownLatch done = new CountDownLatch(tasks);
         int submitted = 0;
         while (submitted < tasks) {
-            if (p.execute(done::countDown)) {
+            if (p.execute(task(done::countDown))) {
                 submitted++;
             } else {
                 Thread.onSpinWait();
             }
         }
         assertTrue(done.await(10, TimeUnit.SECONDS));
+    }
+
+    /** A task with nothing to do after its place is free. */
+    private static java.util.function.Supplier<Runnable> task(Runnable r) {
+        return () -> {
+            r.run();
+            return null;
+        };
     }
 
     private static void await(CountDownLatch l) {
