@@ -47,6 +47,7 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 public final class InvokerPool implements AutoCloseable {
     /** Polls of the empty queue by the one spinning worker before it parks (about 10-30 µs). */
     static final int SPINS = Integer.getInteger("ubiq.invoker.spins", 256);
+    static final boolean EAGER = Boolean.getBoolean("ubiq.invoker.eager");
 
     private final int maxThreads;
     /** A worker parked this long ends; the next burst starts threads again. */
@@ -109,7 +110,7 @@ public final class InvokerPool implements AutoCloseable {
             admitted.decrementAndGet();
             return false;
         }
-        if (tasks.size() > searching.get()) {
+        if (EAGER ? tasks.size() > searching.get() : searching.get() == 0) {
             wakeOne();
         }
         return true;
@@ -176,7 +177,8 @@ public final class InvokerPool implements AutoCloseable {
                 if (t != null) {
                     // more tasks queued than workers searching: one more, so none waits behind
                     // this one (nor behind a searcher the OS has descheduled)
-                    if (tasks.size() > searching.decrementAndGet()) {
+                    int left = searching.decrementAndGet();
+                    if (EAGER ? tasks.size() > left : left == 0 && !tasks.isEmpty()) {
                         wakeOne();
                     }
                     Runnable after = null;
