@@ -16,21 +16,23 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  * to a parked thread, so each request costs a futex wake-up, two context switches and a park,
  * which on a 2-core VM was the largest single cost of an invocation over HTTP. Here an admitted
  * task goes into a bounded lock-free queue (JCTools MPMC, as large as the admission limit, so an
- * offer cannot fail), and a thread is woken only when no worker is awake and looking for work.
- * Under load a worker that finishes takes the next task straight from the queue.
+ * offer cannot fail), and a thread is woken only when more tasks are queued than workers are
+ * awake and looking for work. Under load a worker that finishes takes the next task straight
+ * from the queue.
  *
  * <pre>
  *   execute ─► admitted (≤ maxThreads) ─► tasks (bounded MPMC) ─► searching worker runs it
- *                  │ full                       ▲                   │ last searcher takes a task
- *                  ▼                            │                   │ and more are queued:
+ *                  │ full                       ▲                   │ took a task, and more are
+ *                  ▼                            │                   │ queued than searchers left:
  *               false (503)            wake a parked worker ◄───────┘ wake one more (or start one)
  * </pre>
  *
- * <p>The invariant that keeps a task from waiting behind a slow one: while the queue holds a
- * task, some worker is searching or is being woken. Every worker that stops searching (to run a
- * task or to park) re-checks the queue and wakes another when it is not empty; every submit that
- * sees no searcher wakes one. Workers that find no task spin briefly (at most one at a time, so an
- * idle pool burns no CPU) and then park.
+ * <p>The invariant that keeps a task from waiting behind a slow one (or behind a searching
+ * worker the OS has descheduled): each queued task has a searching worker, or one being woken.
+ * A submit that finds more tasks than searchers wakes one; a worker that takes a task, and leaves
+ * more tasks than searchers, wakes one; a worker that gives up searching re-checks the queue after
+ * it has parked itself and wakes one if it is not empty. Workers that find no task spin briefly
+ * (at most one at a time, so an idle pool burns no CPU) and then park.
  *
  * <pre>{@code
  * InvokerPool pool = new InvokerPool(64, "ubiq-invoke-", err -> log(err));
@@ -45,9 +47,12 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  * }</pre>
  */
 public final class InvokerPool implements AutoCloseable {
-    /** Polls of the empty queue by the one spinning worker before it parks (about 10-30 µs). */
+    /**
+     * Polls of the empty queue by the one spinning worker before it parks: default 256 (a few µs
+     * of one core, spent only when the queue runs empty); system property
+     * {@code ubiq.invoker.spins}, 0 parks at once.
+     */
     static final int SPINS = Integer.getInteger("ubiq.invoker.spins", 256);
-    static final boolean EAGER = Boolean.getBoolean("ubiq.invoker.eager");
 
     private final int maxThreads;
     /** A worker parked this long ends; the next burst starts threads again. */
@@ -110,7 +115,7 @@ public final class InvokerPool implements AutoCloseable {
             admitted.decrementAndGet();
             return false;
         }
-        if (EAGER ? tasks.size() > searching.get() : searching.get() == 0) {
+        if (tasks.size() > searching.get()) {
             wakeOne();
         }
         return true;
@@ -178,7 +183,7 @@ public final class InvokerPool implements AutoCloseable {
                     // more tasks queued than workers searching: one more, so none waits behind
                     // this one (nor behind a searcher the OS has descheduled)
                     int left = searching.decrementAndGet();
-                    if (EAGER ? tasks.size() > left : left == 0 && !tasks.isEmpty()) {
+                    if (tasks.size() > left) {
                         wakeOne();
                     }
                     Runnable after = null;
