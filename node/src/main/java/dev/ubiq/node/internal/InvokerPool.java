@@ -16,22 +16,23 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  * to a parked thread, so each request costs a futex wake-up, two context switches and a park,
  * which on a 2-core VM was the largest single cost of an invocation over HTTP. Here an admitted
  * task goes into a bounded lock-free queue (JCTools MPMC, as large as the admission limit, so an
- * offer cannot fail), and a thread is woken only when more tasks are queued than workers are
- * awake and looking for work. Under load a worker that finishes takes the next task straight
- * from the queue.
+ * offer cannot fail), and a thread is woken only when no worker is awake and looking for work.
+ * Under load a worker that finishes takes the next task straight from the queue.
  *
  * <pre>
  *   execute ─► admitted (≤ maxThreads) ─► tasks (bounded MPMC) ─► searching worker runs it
- *                  │ full                       ▲                   │ took a task, and more are
- *                  ▼                            │                   │ queued than searchers left:
+ *                  │ full                       ▲                   │ the last searcher took a
+ *                  ▼                            │                   │ task and more are queued:
  *               false (503)            wake a parked worker ◄───────┘ wake one more (or start one)
  * </pre>
  *
- * <p>The invariant that keeps a task from waiting behind a slow one (or behind a searching
- * worker the OS has descheduled): each queued task has a searching worker, or one being woken.
- * A submit that finds more tasks than searchers wakes one; a worker that takes a task, and leaves
- * more tasks than searchers, wakes one; a worker that gives up searching re-checks the queue after
- * it has parked itself and wakes one if it is not empty. Workers that find no task spin briefly
+ * <p>The invariant that keeps a task from waiting behind a slow one: while the queue holds a
+ * task, some worker is searching or is being woken. A submit that sees no searcher wakes one; the
+ * last searcher to take a task wakes another when tasks remain; a worker that gives up searching
+ * re-checks the queue after it has parked itself and wakes one if it is not empty. (Waking one
+ * per queued task instead, so none can wait behind a searcher the OS has descheduled, cost about
+ * 9 µs more CPU per request on the 2-core benchmark machine for no better tail: see
+ * docs/benchmarks.md.) Workers that find no task spin briefly
  * (at most one at a time, so an idle pool burns no CPU) and then park.
  *
  * <pre>{@code
@@ -50,7 +51,7 @@ public final class InvokerPool implements AutoCloseable {
     /**
      * Polls of the empty queue by the one spinning worker before it parks: default 256 (a few µs
      * of one core, spent only when the queue runs empty); system property
-     * {@code ubiq.invoker.spins}, 0 parks at once.
+     * {@code ubiq.invoker.spins}, 0 parks at once (measured: no better on 2 cores).
      */
     static final int SPINS = Integer.getInteger("ubiq.invoker.spins", 256);
 
@@ -115,7 +116,7 @@ public final class InvokerPool implements AutoCloseable {
             admitted.decrementAndGet();
             return false;
         }
-        if (tasks.size() > searching.get()) {
+        if (searching.get() == 0) {
             wakeOne();
         }
         return true;
@@ -183,7 +184,7 @@ public final class InvokerPool implements AutoCloseable {
                     // more tasks queued than workers searching: one more, so none waits behind
                     // this one (nor behind a searcher the OS has descheduled)
                     int left = searching.decrementAndGet();
-                    if (tasks.size() > left) {
+                    if (left == 0 && !tasks.isEmpty()) {
                         wakeOne();
                     }
                     Runnable after = null;
