@@ -36,9 +36,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The node's HTTP API. Runs on Netty's event loop only to route and copy the request out of its
- * buffer (released by {@link SimpleChannelInboundHandler} when this method returns); guests,
- * deploys and disk writes run on executors, which write the response back.
+ * The node's HTTP API. Runs on Netty's event loop only to route, check the token and copy the
+ * request out of its buffer (released by {@link SimpleChannelInboundHandler} when this method
+ * returns); guests run on the node's {@link InvokerPool} (503 when it is full), deploys and disk
+ * writes on the admin executor, and each hands its answer back to the connection's event loop
+ * ({@link Http#send}).
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
