@@ -12,12 +12,14 @@
 # 5. idle memory: a restarted node (function restored, one invoke, 5 s idle): VmRSS and
 #    ubiq_jvm_heap_used_bytes, under JAVA_OPTS and a few -Xmx variants;
 # 6. fork-to-first-200 of a restarted node, STARTS times each: plain, with a JDK 25 AOT cache
-#    (-XX:AOTCacheOutput training run, then -XX:AOTCache), and with -XX:TieredStopAtLevel=1;
+#    (-XX:AOTCacheOutput training run, then -XX:AOTCache), and with -XX:TieredStopAtLevel=1; and
+#    bin/ubiq serve as shipped: its first run, its second, then with its AOT cache and with UBIQ_AOT=0;
 #    plus a short wrk run at TieredStopAtLevel=1 (information only).
 #
 # Environment: JAVA_HOME (Java 25; default /usr/lib/jvm/temurin-25-jdk-amd64), JAVA_OPTS (both
 # servers; default none), DIAG=1 (instead of steps 5-6, three more servers that take the node
-# apart: NettyHelloServer --handoff / --invoke, see its javadoc), DURATION (20s), WARMUP (30s: the node needs ~30-40 s of load before C2 settles on this machine), ROUNDS (2), CONNS (64), THREADS (2), STARTS (5),
+# apart: NettyHelloServer --handoff / --invoke, see its javadoc), NODE_VARIANTS ('|'-separated JVM
+# option sets: one more node each, measured beside the others), QUICK=1 (the load steps 3-4 only), DURATION (20s), WARMUP (30s: the node needs ~30-40 s of load before C2 settles on this machine), ROUNDS (2), CONNS (64), THREADS (2), STARTS (5),
 # PORT (18480; PORT+1 is the baseline's), SKIP_BUILD=1, MAX_S (360: the whole run is stopped after).
 # Output: benchmarks/target/node/ (wrk-*.txt, metrics-*.txt, machine.txt, summary.md).
 set -euo pipefail
@@ -49,6 +51,7 @@ WORK="$(mktemp -d)"
 PIDS=()
 DIAG_NAMES=()
 DIAG_PIDS=()
+DIAG_URLS=()
 cleanup() {
     for p in "${PIDS[@]}"; do
         kill "$p" 2>/dev/null || true
@@ -78,8 +81,8 @@ cd "$ROOT"
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     log "build"
     # -o first (no network needed when ~/.m2 is warm), online as a fallback
-    mvn -q -o -DskipTests install -pl host-abi,wasm-runtime,node 2>/dev/null \
-        || mvn -q -DskipTests install -pl host-abi,wasm-runtime,node
+    mvn -q -o -DskipTests install -pl host-abi,wasm-runtime,node,tools 2>/dev/null \
+        || mvn -q -DskipTests install -pl host-abi,wasm-runtime,node,tools
     mvn -q -o compile -pl benchmarks 2>/dev/null || mvn -q compile -pl benchmarks
     mvn -q -o dependency:build-classpath -pl node -DincludeScope=runtime -Dmdep.outputFile="$ROOT/benchmarks/target/node.cp" 2>/dev/null \
         || mvn -q dependency:build-classpath -pl node -DincludeScope=runtime -Dmdep.outputFile="$ROOT/benchmarks/target/node.cp"
@@ -186,23 +189,39 @@ if [[ -n "${DIAG:-}" ]]; then
     # instead of the memory and start-up steps
     DIAG_NAMES=(handoff invoke-inline invoke-handoff)
     DIAG_ARGS=("--handoff 64" "--invoke $GUEST" "--invoke $GUEST --handoff 64")
-    DIAG_PIDS=()
     for i in "${!DIAG_NAMES[@]}"; do
         read -r -a A <<< "${DIAG_ARGS[$i]}"
         start "${DIAG_NAMES[$i]}" "$OUT/diag-${DIAG_NAMES[$i]}.log" "${OPTS[@]}" -cp "$BASE_CP" \
             dev.ubiq.benchmarks.http.NettyHelloServer --port $((BPORT + 1 + i)) --body "$BODY" "${A[@]}"
         DIAG_PIDS+=("$SERVER_PID")
+        DIAG_URLS+=("http://127.0.0.1:$((BPORT + 1 + i))/")
+    done
+fi
+if [[ -n "${NODE_VARIANTS:-}" ]]; then
+    # NODE_VARIANTS="-Dx=1|-Dy=2 -Dz=3": one more node per '|'-separated set of JVM options (after
+    # JAVA_OPTS), on a copy of the data dir, measured in the same rounds as node-vN
+    IFS='|' read -r -a VARIANT_OPTS <<< "$NODE_VARIANTS"
+    for i in "${!VARIANT_OPTS[@]}"; do
+        read -r -a A <<< "${VARIANT_OPTS[$i]}"
+        cp -r "$DATA" "$WORK/data-v$((i + 1))"
+        vport=$((PORT + 10 + i))
+        start "node-v$((i + 1))" "$OUT/node-v$((i + 1)).log" "${OPTS[@]}" "${A[@]}" -cp "$NODE_CP" dev.ubiq.node.NodeMain \
+            --port "$vport" --data-dir "$WORK/data-v$((i + 1))"
+        DIAG_NAMES+=("node-v$((i + 1))")
+        DIAG_PIDS+=("$SERVER_PID")
+        DIAG_URLS+=("http://127.0.0.1:$vport/v1/functions/hello/invoke")
+        echo "node-v$((i + 1)): ${VARIANT_OPTS[$i]}" >> "$OUT/machine.txt"
     done
 fi
 
 log "warm-up ($WARMUP each), then $ROUNDS rounds of $DURATION each"
 warm netty "$BASE_URL"
-for i in "${!DIAG_PIDS[@]}"; do warm "${DIAG_NAMES[$i]}" "http://127.0.0.1:$((BPORT + 1 + i))/"; done
+for i in "${!DIAG_PIDS[@]}"; do warm "${DIAG_NAMES[$i]}" "${DIAG_URLS[$i]}"; done
 warm node "$URL"
 for r in $(seq "$ROUNDS"); do
     measure "netty-r$r" "$BASE_URL" "$BASE_PID"
     for i in "${!DIAG_PIDS[@]}"; do
-        measure "${DIAG_NAMES[$i]}-r$r" "http://127.0.0.1:$((BPORT + 1 + i))/" "${DIAG_PIDS[$i]}"
+        measure "${DIAG_NAMES[$i]}-r$r" "${DIAG_URLS[$i]}" "${DIAG_PIDS[$i]}"
     done
     measure "node-r$r" "$URL" "$NODE_PID"
 done
@@ -215,7 +234,7 @@ stop "$NODE_PID"
 # ---------------------------------------------------------------- 5: idle memory
 : > "$OUT/memory.txt"
 : > "$OUT/aot.txt"
-if [[ -z "${DIAG:-}" ]]; then
+if [[ -z "${DIAG:-}" && -z "${QUICK:-}" ]]; then
 log "idle memory (restarted node, one invoke, 5 s idle)"
 : > "$OUT/memory.txt"
 for variant in "${JAVA_OPTS:-}" "-Xmx64m" "-Xmx64m -XX:+UseSerialGC"; do
@@ -245,6 +264,23 @@ if [[ -f "$OUT/node.aot" ]]; then
 else
     echo "no AOT cache was written: see $OUT/node-aot-train.log" | tee "$OUT/aot.txt"
 fi
+# bin/ubiq serve as shipped, with a private cache dir: its first run records the AOT configuration,
+# the second builds the cache in the background (waited for here), later runs use it (serve-aot);
+# serve-cds is UBIQ_AOT=0, the dynamic CDS archive every other ubiq command uses
+export UBIQ_CACHE_DIR="$WORK/ubiq-cache"
+SERVE=("$ROOT/bin/ubiq" serve --port "$PORT" --data-dir "$DATA")
+if [[ -x "$ROOT/bin/ubiq" && -d "$ROOT/tools/target/lib" ]]; then
+    log "bin/ubiq serve: first run (records), second run (builds the AOT cache in the background)"
+    echo "serve-first $(python3 "$HERE/startup_probe.py" "$PORT" "$TOKEN" hello -- "${SERVE[@]}")" | tee -a "$OUT/startup-serve-first.txt"
+    echo "serve-second $(python3 "$HERE/startup_probe.py" "$PORT" "$TOKEN" hello -- "${SERVE[@]}")" | tee -a "$OUT/startup-serve-second.txt"
+    for _ in $(seq 120); do compgen -G "$UBIQ_CACHE_DIR/serve-*.aot" >/dev/null && break; sleep 0.5; done
+    if compgen -G "$UBIQ_CACHE_DIR/serve-*.aot" >/dev/null; then
+        echo "bin/ubiq serve AOT cache: $(du -h "$UBIQ_CACHE_DIR"/serve-*.aot | cut -f1)" | tee -a "$OUT/aot.txt"
+        VARIANTS+=(serve-aot serve-cds)
+    else
+        echo "bin/ubiq serve made no AOT cache in 60 s: $(ls "$UBIQ_CACHE_DIR")" | tee -a "$OUT/aot.txt"
+    fi
+fi
 # The variants take turns (plain, aot, c1, plain, ...) so a neighbour's burst hits them alike.
 log "start-up, restart case (code cache warm): ${VARIANTS[*]}, $STARTS runs each"
 for i in $(seq "$STARTS"); do
@@ -256,7 +292,10 @@ for i in $(seq "$STARTS"); do
         X=()
         [[ $v == aot ]] && X=(-XX:AOTCache="$OUT/node.aot")
         [[ $v == c1 ]] && X=(-XX:TieredStopAtLevel=1)
-        echo "$v $(python3 "$HERE/startup_probe.py" "$PORT" "$TOKEN" hello -- "$JAVA" "${OPTS[@]}" "${X[@]}" "${NODE[@]}")" \
+        CMD=("$JAVA" "${OPTS[@]}" "${X[@]}" "${NODE[@]}")
+        [[ $v == serve-aot ]] && CMD=("${SERVE[@]}")
+        [[ $v == serve-cds ]] && CMD=(env UBIQ_AOT=0 "${SERVE[@]}")
+        echo "$v $(python3 "$HERE/startup_probe.py" "$PORT" "$TOKEN" hello -- "${CMD[@]}")" \
             | tee -a "$OUT/startup-$v.txt"
     done
 done
@@ -320,7 +359,7 @@ NODE_NON2XX=$(for f in "${NODE_FILES[@]}"; do non2xx "$f"; done | awk '{s+=$1} E
     echo "## idle memory"; echo '```'; cat "$OUT/memory.txt"; echo '```'
     echo
     echo "## start-up (restart case), median of up to $STARTS: fork → /healthz 200, fork → first invoke 200, CPU time at that point"
-    for n in plain aot c1; do
+    for n in plain aot c1 serve-first serve-second serve-aot serve-cds; do
         f="$OUT/startup-$n.txt"
         grep -q first_invoke_ms "$f" 2>/dev/null || continue
         echo "- $n: healthz $(field "$f" healthz_ms | median) ms, first invoke $(field "$f" first_invoke_ms | median) ms," \

@@ -8,6 +8,7 @@ module dev.ubiq.node {
     requires io.netty.codec.http;
     requires io.netty.handler;
     requires com.fasterxml.jackson.databind;
+    requires org.jctools.core;
 
     exports dev.ubiq.node;
 }

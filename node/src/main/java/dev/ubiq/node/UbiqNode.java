@@ -2,6 +2,7 @@ package dev.ubiq.node;
 
 import dev.ubiq.node.internal.FunctionStore;
 import dev.ubiq.node.internal.HttpServer;
+import dev.ubiq.node.internal.InvokerPool;
 import dev.ubiq.node.internal.NodeState;
 import dev.ubiq.node.internal.Tokens;
 import dev.ubiq.runtime.DeployedFunction;
@@ -17,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -39,7 +38,7 @@ public final class UbiqNode implements AutoCloseable {
     private final NodeState state;
     private final HttpServer server;
     private final Tokens tokens;
-    private final ExecutorService invokers;
+    private final InvokerPool invokers;
     private final ExecutorService admin;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -68,10 +67,9 @@ public final class UbiqNode implements AutoCloseable {
                 })
                 .build();
         int n = config.maxConcurrentInvocations();
-        // no queue: when every invoker thread is busy the next request is refused at once (503)
-        this.invokers = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                Thread.ofPlatform().name("ubiq-invoke-", 0).daemon().factory());
-        ((ThreadPoolExecutor) invokers).allowCoreThreadTimeOut(true);
+        // at most n admitted, each on its own thread: the next request is refused at once (503)
+        this.invokers = new InvokerPool(n, "ubiq-invoke-",
+                e -> log.accept("an invocation task failed in the host: " + e));
         this.admin = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ubiq-admin-", 0).factory());
         FunctionStore store = new FunctionStore(dataDir);
         this.state = new NodeState(config, runtime, store, tokens, invokers, admin, log);
@@ -149,7 +147,7 @@ public final class UbiqNode implements AutoCloseable {
         if (server != null) {
             server.close();
         }
-        invokers.shutdown();
+        invokers.close();
         admin.shutdown();
         try {
             invokers.awaitTermination(5, TimeUnit.SECONDS);

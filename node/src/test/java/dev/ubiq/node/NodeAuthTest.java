@@ -55,6 +55,33 @@ class NodeAuthTest {
     }
 
     @Test
+    void aConnectionIsCheckedOnEveryRequestNotJustItsFirst() throws Exception {
+        // the node remembers the last token that verified on a connection: a different, wrong or
+        // missing one later on the same connection must still be refused, and scopes still hold
+        try (TestNode t = TestNode.start(dir); RawHttp c = t.connect(10_000)) {
+            t.deploy("hello", Guests.bytes("hello.wasm"));
+            String invoke = "Authorization: " + t.invoker();
+            String admin = "Authorization: " + t.admin();
+            String[][] steps = {
+                {"POST", "/v1/functions/hello/invoke", invoke, "200"},
+                {"POST", "/v1/functions/hello/invoke", invoke, "200"},
+                {"POST", "/v1/functions/hello/invoke", invoke + "x", "401"},
+                {"POST", "/v1/functions/hello/invoke", null, "401"},
+                {"GET", "/v1/functions", invoke, "403"},
+                {"GET", "/v1/functions", admin, "200"},
+                {"GET", "/v1/functions", invoke, "403"},
+                {"GET", "/v1/functions", "Authorization: Bearer ubq_admin_guess", "401"},
+                {"GET", "/v1/functions", admin, "200"},
+            };
+            for (String[] s : steps) {
+                c.send(s[0], s[1], NONE, s[2]);
+                RawHttp.Response r = c.read();
+                assertEquals(Integer.parseInt(s[3]), r.status(), String.join(" ", s) + ": " + r.body());
+            }
+        }
+    }
+
+    @Test
     void invokeTokenOnAdminEndpointsGets403AndChangesNothing() {
         try (TestNode t = TestNode.start(dir)) {
             t.deploy("hello", Guests.bytes("hello.wasm"));

@@ -32,19 +32,21 @@ import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The node's HTTP API. Runs on Netty's event loop only to route and copy the request out of its
- * buffer (released by {@link SimpleChannelInboundHandler} when this method returns); guests,
- * deploys and disk writes run on executors, which write the response back.
+ * The node's HTTP API. Runs on Netty's event loop only to route, check the token and copy the
+ * request out of its buffer (released by {@link SimpleChannelInboundHandler} when this method
+ * returns); guests run on the node's {@link InvokerPool} (503 when it is full), deploys and disk
+ * writes on the admin executor, and each hands its answer back to the connection's event loop
+ * ({@link Http#send}).
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String FUNCTIONS = "/v1/functions";
+    /** The environment of every {@code /invoke} call (immutable, shared). */
+    private static final Map<String, String> INVOKE_ENV = Map.of("REQUEST_METHOD", "POST");
     private final NodeState node;
 
     public ApiHandler(NodeState node) {
@@ -102,7 +104,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         HttpMethod method = req.method();
-        Scope scope = node.tokens.scopeOf(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+        Scope scope = scopeOf(ctx, req.headers().get(HttpHeaderNames.AUTHORIZATION));
         try {
             if (path.equals("/healthz")) {
                 ObjectNode n = Http.JSON.createObjectNode();
@@ -141,6 +143,25 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
+    /**
+     * The token's scope. A connection remembers the last header it presented that verified, so a
+     * keep-alive client pays for the digest once: a connection is one client, so comparing with
+     * what that client itself sent before (with {@code equals}, not in constant time) tells an
+     * attacker nothing it did not send. Tokens do not change while a node runs.
+     */
+    private Scope scopeOf(ChannelHandlerContext ctx, String authorization) {
+        Http.Conn conn = Http.conn(ctx);
+        if (authorization != null && authorization.equals(conn.verifiedAuthorization)) {
+            return conn.verifiedScope;
+        }
+        Scope s = node.tokens.scopeOf(authorization);
+        if (s != Scope.NONE) {
+            conn.verifiedAuthorization = authorization;
+            conn.verifiedScope = s;
+        }
+        return s;
+    }
+
     private FunctionShape shapeOf(String name) {
         DeployedFunction d = node.runtime.registry().describe(name);
         return d == null ? FunctionShape.WASI_COMMAND : d.config().shape();
@@ -165,9 +186,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 methodNotAllowed(ctx, keepAlive, "POST");
             } else if (authorized(ctx, scope, Scope.INVOKE, keepAlive)) {
                 byte[] body = ByteBufUtil.getBytes(req.content());
-                Map<String, String> env = new HashMap<>();
-                env.put("REQUEST_METHOD", "POST");
-                submitInvoke(ctx, keepAlive, name, new Request(body, List.of(), env), false);
+                submitInvoke(ctx, keepAlive, name, new Request(body, List.of(), INVOKE_ENV), false);
             }
             return;
         }
@@ -277,22 +296,22 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void submitInvoke(ChannelHandlerContext ctx, boolean keepAlive, String name, Request request,
             boolean route) {
-        try {
-            node.invokers.execute(() -> {
-                FullHttpResponse r;
-                try {
-                    InvocationResult result = node.runtime.invoke(name, request);
-                    record(name, result);
-                    r = route && result.outcome() == Outcome.OK
-                            ? RouteRequests.response(result)
-                            : InvokeResponses.of(name, result);
-                } catch (RuntimeException e) {
-                    node.log.accept("invocation of '" + name + "' failed in the host: " + e);
-                    r = Http.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "host_error", e.toString());
-                }
-                Http.send(ctx, r, keepAlive);
-            });
-        } catch (RejectedExecutionException e) {
+        boolean admitted = node.invokers.execute(() -> {
+            FullHttpResponse resp;
+            try {
+                InvocationResult result = node.runtime.invoke(name, request);
+                record(name, result);
+                resp = route && result.outcome() == Outcome.OK
+                        ? RouteRequests.response(result)
+                        : InvokeResponses.of(name, result);
+            } catch (RuntimeException e) {
+                node.log.accept("invocation of '" + name + "' failed in the host: " + e);
+                resp = Http.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "host_error", e.toString());
+            }
+            FullHttpResponse r = resp;
+            return () -> Http.send(ctx, r, keepAlive);
+        });
+        if (!admitted) {
             node.rejected.increment();
             FullHttpResponse r = Http.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "node_busy",
                     "the node runs its maximum of " + node.config.maxConcurrentInvocations()

@@ -26,6 +26,9 @@ final class Http {
         boolean busy;
         final java.util.ArrayDeque<io.netty.handler.codec.http.FullHttpRequest> queued = new java.util.ArrayDeque<>();
         java.util.function.BiConsumer<ChannelHandlerContext, io.netty.handler.codec.http.FullHttpRequest> handler;
+        /** The last {@code Authorization} value this connection presented that verified, and its scope. */
+        String verifiedAuthorization;
+        Tokens.Scope verifiedScope;
     }
 
     static final io.netty.util.AttributeKey<Conn> CONN = io.netty.util.AttributeKey.valueOf("ubiq.conn");
@@ -81,16 +84,38 @@ final class Http {
         return response(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes and flushes; closes the connection after when the client did not ask to keep it. */
+    /**
+     * Writes and flushes; closes the connection after when the client did not ask to keep it.
+     * From any thread: off the event loop (an invoker's answer) the write, the flush and the start
+     * of the next pipelined request are one task on the connection's event loop, so an answer
+     * costs one hand-back (and at most one wake-up of that loop).
+     */
     static void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+        r.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        var loop = ctx.executor();
+        if (loop.inEventLoop()) {
+            write(ctx, r, keepAlive);
+            // after the current handler returns, not inside it
+            loop.execute(() -> next(ctx));
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                write(ctx, r, keepAlive);
+                next(ctx);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the node is shutting down and the loop is gone: nobody will write it
+            r.release();
+        }
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
         if (keepAlive) {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(r, ctx.voidPromise());
         } else {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }
-        ctx.executor().execute(() -> next(ctx));
     }
 
     /** The response of the current request is written: start on the next queued one, if any. */

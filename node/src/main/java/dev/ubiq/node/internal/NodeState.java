@@ -24,7 +24,7 @@ public final class NodeState {
     final UbiqRuntime runtime;
     final FunctionStore store;
     final Tokens tokens;
-    final ExecutorService invokers;
+    final InvokerPool invokers;
     final ExecutorService admin;
     final Consumer<String> log;
     final long startedAtNs = System.nanoTime();
@@ -35,7 +35,7 @@ public final class NodeState {
     private final Map<String, String> routes = new ConcurrentHashMap<>();
 
     public NodeState(NodeConfig config, UbiqRuntime runtime, FunctionStore store, Tokens tokens,
-            ExecutorService invokers, ExecutorService admin, Consumer<String> log) {
+            InvokerPool invokers, ExecutorService admin, Consumer<String> log) {
         this.config = config;
         this.runtime = runtime;
         this.store = store;

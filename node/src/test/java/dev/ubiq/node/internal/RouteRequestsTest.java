@@ -66,7 +66,8 @@ class RouteRequestsTest {
         ExecutorService ex = Executors.newSingleThreadExecutor();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try (UbiqRuntime rt = UbiqRuntime.builder().build()) {
-            NodeState state = new NodeState(cfg, rt, new FunctionStore(dir), Tokens.loadOrCreate(dir), ex, ex, l -> { });
+            NodeState state = new NodeState(cfg, rt, new FunctionStore(dir), Tokens.loadOrCreate(dir),
+                    new InvokerPool(1, "test-invoke-", e -> { }), ex, l -> { });
             state.deploy("f", Files.readAllBytes(Path.of(System.getProperty("ubiq.root"), "guests", "out", guest)),
                     Manifest.builder("f").withRoute("/cgi").build());
             Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
