@@ -1,38 +1,180 @@
 package dev.ubiq.runtime.internal;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ConstantEvaluators;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.UninstantiableException;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
- * Linear memory with a hard page limit that remembers when the limit refused a {@code memory.grow},
- * so a later trap or failed exit can be reported as "memory limit" rather than a generic trap.
+ * Linear memory of every Ubiq instance: 64 KiB pages behind a page table, copy-on-write after a
+ * fork, a hard page limit, and a record of a refused {@code memory.grow} (so a later trap can be
+ * reported as "memory limit" rather than a generic trap).
  *
- * <p>Why a wrapper over {@link ByteArrayMemory}: it is the fastest of Chicory's memories (the
- * default {@code ByteBufferMemory} ran a C matmul about 2x slower), and it is final. The delegate
- * field has the final class's static type, so the JIT binds and inlines every call; and since every
- * instance of every module uses this one class, the compiled code's {@code Memory} call sites stay
- * monomorphic (mixing classes made them 3-6x slower).
+ * <p>Two page tables: {@code pages} for reads and {@code owned} for writes. A page this memory
+ * owns is in both; a page shared with a snapshot is only in {@code pages}
+ * and its {@code owned} slot is {@code null} until the first write copies it (the fault path, a
+ * 64 KiB array copy). Reads therefore cost what Chicory's own {@code ByteArrayMemory} costs (it is
+ * paged the same way); a store costs one extra null test, which the JIT folds into a branch that
+ * is never taken once the hot pages are owned. A fresh instance owns all its pages from the start.
+ *
+ * <p>Forking ({@link #fork}) copies only the page table (8 bytes per page), so it does not grow
+ * with the memory's contents; {@link #reset} gives back only the pages written since the fork.
+ *
+ * <p>Why one class for everything: every instance of every module uses it, so the compiled code's
+ * {@code Memory} call sites stay monomorphic (mixing classes made them 3-6x slower), and forked and
+ * fresh instances of one function can share compiled code at full speed.
+ *
+ * <p>Not thread-safe, like an instance. Frozen page arrays are immutable and shared by threads:
+ * no code path writes into a page that {@code owned} does not hold.
  */
 public final class LimitedMemory implements Memory {
-    private final ByteArrayMemory delegate;
+    static final int PAGE_SIZE = 65536;
+    private static final int PAGE_SHIFT = 16;
+    private static final int PAGE_MASK = 0xFFFF;
+    /** The one all-zero page all snapshots share for pages never written; never written itself. */
+    private static final byte[] ZERO_PAGE = dev.ubiq.runtime.engine.InstanceState.unsafeZeroPage();
+
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final int initialPages;
     private final int maxPages;
+    private final boolean shared;
+    /** Read view: page {@code i} for {@code i < nPages}, null beyond. Length is the table capacity. */
+    private byte[][] pages;
+    /** Write view: {@code pages[i]} when this memory owns page {@code i}, else null. Same length. */
+    private byte[][] owned;
+    private int nPages;
     private boolean limitHit;
+    private DataSegment[] dataSegments;
+    /** The frozen pages this memory was forked from or captured into, or null. */
+    private byte[][] base;
+    private int[] baseDropped = new int[0];
+    /** Indices of base pages this memory has copied since the fork or the last reset. */
+    private int[] dirty = new int[16];
+    private int dirtyCount;
+    /** Set by a fork: the next {@code zero()}/{@code initialize()} from Chicory must keep the image's contents. */
+    private boolean keepContents;
 
     /**
+     * A fresh memory that owns all its pages.
+     *
      * @param declared the module's own limits
      * @param capPages the runtime's page limit for this instance
      * @throws MemoryLimitAtInstantiation when the module's initial size is already above the cap
      */
     public LimitedMemory(MemoryLimits declared, int capPages) {
-        if (declared.initialPages() > capPages) {
-            throw new MemoryLimitAtInstantiation(declared.initialPages(), capPages);
+        this(declared, capPages, declared.initialPages());
+        for (int i = 0; i < nPages; i++) {
+            byte[] p = new byte[PAGE_SIZE];
+            pages[i] = p;
+            owned[i] = p;
         }
+    }
+
+    private LimitedMemory(MemoryLimits declared, int capPages, int startPages) {
+        if (startPages > capPages) {
+            throw new MemoryLimitAtInstantiation(startPages, capPages);
+        }
+        this.initialPages = declared.initialPages();
         this.maxPages = Math.min(declared.maximumPages(), capPages);
-        this.delegate = new ByteArrayMemory(
-                new MemoryLimits(declared.initialPages(), maxPages, declared.shared()));
+        this.shared = declared.shared();
+        int capacity = Math.min(maxPages, Math.max(startPages, 16));
+        this.pages = new byte[capacity][];
+        this.owned = new byte[capacity][];
+        this.nPages = startPages;
+    }
+
+    /**
+     * A memory that starts with {@code image}'s contents, sharing every page until it is written.
+     * Costs two page tables (8 bytes per page each), whatever the memory holds.
+     *
+     * @throws MemoryLimitAtInstantiation when the image is larger than the cap
+     */
+    public static LimitedMemory fork(byte[][] frozenPages, int[] droppedSegments, MemoryLimits declared, int capPages) {
+        LimitedMemory m = new LimitedMemory(declared, capPages, frozenPages.length);
+        System.arraycopy(frozenPages, 0, m.pages, 0, frozenPages.length);
+        m.base = frozenPages;
+        m.baseDropped = droppedSegments;
+        m.keepContents = true;
+        return m;
+    }
+
+    /**
+     * Freezes the current contents into an immutable image and makes this memory a fork of it:
+     * no page is copied (all-zero pages are swapped for the shared zero page), later writes here
+     * copy on write. Costs one scan of the owned pages for zeros.
+     */
+    public byte[][] capture() {
+        byte[][] image = new byte[nPages][];
+        for (int i = 0; i < nPages; i++) {
+            byte[] p = owned[i];
+            if (p != null && p != ZERO_PAGE && Arrays.mismatch(p, ZERO_PAGE) < 0) {
+                pages[i] = ZERO_PAGE;
+            }
+            owned[i] = null;
+            image[i] = pages[i];
+        }
+        base = image;
+        baseDropped = droppedSegments();
+        dirtyCount = 0;
+        return image;
+    }
+
+    /**
+     * Restores the contents of the image this memory was forked from or captured into: gives back
+     * the pages written since then and any pages grown since. Returns how many pages it restored.
+     *
+     * @throws IllegalStateException when the memory has no image
+     */
+    public int reset() {
+        if (base == null) {
+            throw new IllegalStateException("memory was not forked from a snapshot");
+        }
+        byte[][] basePages = base;
+        int restored = dirtyCount;
+        for (int k = 0; k < dirtyCount; k++) {
+            int i = dirty[k];
+            pages[i] = basePages[i];
+            owned[i] = null;
+        }
+        dirtyCount = 0;
+        for (int i = basePages.length; i < nPages; i++) {
+            pages[i] = null;
+            owned[i] = null;
+            restored++;
+        }
+        nPages = basePages.length;
+        limitHit = false;
+        return restored;
+    }
+
+    /** Pages written since the fork, capture or last reset (pages grown since then included). */
+    public int dirtyPages() {
+        return base == null ? nPages : dirtyCount + nPages - base.length;
+    }
+
+    /** Data segments dropped so far ({@code data.drop}), for a snapshot. */
+    public int[] droppedSegments() {
+        if (dataSegments == null) {
+            return new int[0];
+        }
+        return java.util.stream.IntStream.range(0, dataSegments.length)
+                .filter(i -> dataSegments[i] == PassiveDataSegment.EMPTY)
+                .toArray();
     }
 
     /** Thrown when a module's initial memory exceeds the limit before any code runs. */
@@ -53,172 +195,473 @@ public final class LimitedMemory implements Memory {
         return limitHit;
     }
 
+    // ---- the fault path -------------------------------------------------------------------
+
+    /** Takes page {@code addr >>> 16} private (copying the shared page) or reports an out-of-bounds access. */
+    private byte[] own(int addr, int size) {
+        int i = addr >>> PAGE_SHIFT;
+        if (i >= nPages) {
+            throw outOfBounds(addr, size);
+        }
+        byte[] copy = pages[i].clone();
+        pages[i] = copy;
+        owned[i] = copy;
+        if (dirtyCount == dirty.length) {
+            dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+        }
+        dirty[dirtyCount++] = i;
+        return copy;
+    }
+
+    private byte[] writable(int addr, int size) {
+        byte[] p;
+        try {
+            p = owned[addr >>> PAGE_SHIFT];
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw outOfBounds(addr, size);
+        }
+        return p != null ? p : own(addr, size);
+    }
+
+    private RuntimeException outOfBounds(int addr, int size) {
+        return new WasmRuntimeException("out of bounds memory access: attempted to access address: "
+                + Integer.toUnsignedString(addr) + " but limit is: " + sizeInBytes() + " and size: " + size);
+    }
+
+    private int sizeInBytes() {
+        return nPages << PAGE_SHIFT;
+    }
+
+    private void checkRange(int addr, int size) {
+        if (size < 0 || Integer.toUnsignedLong(addr) + size > (long) nPages << PAGE_SHIFT) {
+            throw outOfBounds(addr, size);
+        }
+    }
+
+    // ---- size -----------------------------------------------------------------------------
+
     @Override
     public int grow(int size) {
-        int r = delegate.grow(size);
-        if (r < 0 && size > 0 && (long) delegate.pages() + size > maxPages) {
-            limitHit = true;
+        int old = nPages;
+        long target = (long) old + size;
+        if (size < 0 || target > maxPages) {
+            if (size > 0) {
+                limitHit = true;
+            }
+            return -1;
+        }
+        int n = (int) target;
+        if (n > pages.length) {
+            int capacity = (int) Math.min(maxPages, Math.max(n, (long) pages.length * 2));
+            pages = Arrays.copyOf(pages, capacity);
+            owned = Arrays.copyOf(owned, capacity);
+        }
+        for (int i = old; i < n; i++) {
+            byte[] p = new byte[PAGE_SIZE];
+            pages[i] = p;
+            owned[i] = p;
+        }
+        nPages = n;
+        return old;
+    }
+
+    @Override
+    public int pages() {
+        return nPages;
+    }
+
+    @Override
+    public int initialPages() {
+        return initialPages;
+    }
+
+    @Override
+    public int maximumPages() {
+        return maxPages;
+    }
+
+    @Override
+    public boolean shared() {
+        return shared;
+    }
+
+    @Override
+    public Object lock(int address) {
+        return this;
+    }
+
+    @Override
+    public int waitOn(int address, int expected, long timeout) {
+        throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
+    }
+
+    @Override
+    public int waitOn(int address, long expected, long timeout) {
+        throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
+    }
+
+    @Override
+    public int notify(int address, int maxThreads) {
+        return 0;
+    }
+
+    // ---- instantiation --------------------------------------------------------------------
+
+    @Override
+    public void zero() {
+        if (!keepContents) {
+            fill((byte) 0, 0, sizeInBytes());
+        }
+    }
+
+    @Override
+    public void initialize(Instance instance, DataSegment[] segments) {
+        initialize(instance, segments, 0);
+    }
+
+    @Override
+    public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
+        this.dataSegments = segments;
+        if (keepContents) {
+            // a fork: the image already holds what the data segments wrote, and more
+            keepContents = false;
+            if (base != null) {
+                for (int d : baseDropped) {
+                    if (segments != null && d < segments.length) {
+                        segments[d] = PassiveDataSegment.EMPTY;
+                    }
+                }
+            }
+            return;
+        }
+        if (segments == null) {
+            return;
+        }
+        for (DataSegment s : segments) {
+            if (s instanceof ActiveDataSegment a) {
+                if (a.index() != memoryIndex) {
+                    continue;
+                }
+                int offset = (int) ConstantEvaluators.computeConstantValue(instance, a.offsetInstructions())[0];
+                byte[] data = a.data();
+                if (Integer.toUnsignedLong(offset) + data.length > sizeInBytes()) {
+                    throw new UninstantiableException("out of bounds memory access: attempted to access address: "
+                            + Integer.toUnsignedString(offset) + " but limit is: " + sizeInBytes() + " and size: " + data.length);
+                }
+                write(offset, data, 0, data.length);
+            } else if (!(s instanceof PassiveDataSegment)) {
+                throw new ChicoryException("Data segment should be active or passive: " + s);
+            }
+        }
+    }
+
+    @Override
+    public void initPassiveSegment(int segmentId, int dest, int offset, int size) {
+        write(dest, dataSegments[segmentId].data(), offset, size);
+    }
+
+    @Override
+    public void drop(int segment) {
+        dataSegments[segment] = PassiveDataSegment.EMPTY;
+    }
+
+    // ---- bulk access ----------------------------------------------------------------------
+
+    @Override
+    public void write(int addr, byte[] data, int offset, int size) {
+        if (offset < 0 || size < 0 || offset > data.length - size) {
+            throw outOfBounds(offset, size);
+        }
+        checkRange(addr, size);
+        while (size > 0) {
+            int off = addr & PAGE_MASK;
+            int n = Math.min(size, PAGE_SIZE - off);
+            System.arraycopy(data, offset, writable(addr, n), off, n);
+            addr += n;
+            offset += n;
+            size -= n;
+        }
+    }
+
+    @Override
+    public byte[] readBytes(int addr, int len) {
+        checkRange(addr, len);
+        byte[] r = new byte[len];
+        int done = 0;
+        while (done < len) {
+            int off = addr & PAGE_MASK;
+            int n = Math.min(len - done, PAGE_SIZE - off);
+            System.arraycopy(pages[addr >>> PAGE_SHIFT], off, r, done, n);
+            addr += n;
+            done += n;
         }
         return r;
     }
 
     @Override
-    public int pages() {
-        return delegate.pages();
-    }
-
-    @Override
-    public int initialPages() {
-        return delegate.initialPages();
-    }
-
-    @Override
-    public int maximumPages() {
-        return delegate.maximumPages();
-    }
-
-    @Override
-    public boolean shared() {
-        return delegate.shared();
-    }
-
-    @Override
-    public Object lock(int address) {
-        return delegate.lock(address);
-    }
-
-    @Override
-    public int waitOn(int address, int expected, long timeout) {
-        return delegate.waitOn(address, expected, timeout);
-    }
-
-    @Override
-    public int waitOn(int address, long expected, long timeout) {
-        return delegate.waitOn(address, expected, timeout);
-    }
-
-    @Override
-    public int notify(int address, int maxThreads) {
-        return delegate.notify(address, maxThreads);
-    }
-
-    @Override
-    public void initialize(Instance instance, DataSegment[] dataSegments) {
-        delegate.initialize(instance, dataSegments);
-    }
-
-    @Override
-    public void initialize(Instance instance, DataSegment[] dataSegments, int memoryIndex) {
-        delegate.initialize(instance, dataSegments, memoryIndex);
-    }
-
-    @Override
-    public void initPassiveSegment(int segmentId, int dest, int offset, int size) {
-        delegate.initPassiveSegment(segmentId, dest, offset, size);
-    }
-
-    @Override
-    public void write(int addr, byte[] data, int offset, int size) {
-        delegate.write(addr, data, offset, size);
-    }
-
-    @Override
-    public byte read(int addr) {
-        return delegate.read(addr);
-    }
-
-    @Override
-    public byte[] readBytes(int addr, int len) {
-        return delegate.readBytes(addr, len);
-    }
-
-    @Override
-    public void writeI32(int addr, int data) {
-        delegate.writeI32(addr, data);
-    }
-
-    @Override
-    public int readInt(int addr) {
-        return delegate.readInt(addr);
-    }
-
-    @Override
-    public void writeLong(int addr, long data) {
-        delegate.writeLong(addr, data);
-    }
-
-    @Override
-    public long readLong(int addr) {
-        return delegate.readLong(addr);
-    }
-
-    @Override
-    public void writeShort(int addr, short data) {
-        delegate.writeShort(addr, data);
-    }
-
-    @Override
-    public short readShort(int addr) {
-        return delegate.readShort(addr);
-    }
-
-    @Override
-    public long readU16(int addr) {
-        return delegate.readU16(addr);
-    }
-
-    @Override
-    public void writeByte(int addr, byte data) {
-        delegate.writeByte(addr, data);
-    }
-
-    @Override
-    public void writeF32(int addr, float data) {
-        delegate.writeF32(addr, data);
-    }
-
-    @Override
-    public long readF32(int addr) {
-        return delegate.readF32(addr);
-    }
-
-    @Override
-    public float readFloat(int addr) {
-        return delegate.readFloat(addr);
-    }
-
-    @Override
-    public void writeF64(int addr, double data) {
-        delegate.writeF64(addr, data);
-    }
-
-    @Override
-    public double readDouble(int addr) {
-        return delegate.readDouble(addr);
-    }
-
-    @Override
-    public long readF64(int addr) {
-        return delegate.readF64(addr);
-    }
-
-    @Override
-    public void zero() {
-        delegate.zero();
-    }
-
-    @Override
     public void fill(byte value, int fromIndex, int toIndex) {
-        delegate.fill(value, fromIndex, toIndex);
+        int size = toIndex - fromIndex;
+        checkRange(fromIndex, size);
+        int addr = fromIndex;
+        while (size > 0) {
+            int off = addr & PAGE_MASK;
+            int n = Math.min(size, PAGE_SIZE - off);
+            byte[] p = owned[addr >>> PAGE_SHIFT];
+            // filling a shared page with zeros where it already holds zeros must not copy it
+            if (p != null || value != 0 || pages[addr >>> PAGE_SHIFT] != ZERO_PAGE) {
+                Arrays.fill(writable(addr, n), off, off + n, value);
+            }
+            addr += n;
+            size -= n;
+        }
     }
 
     @Override
     public void copy(int dest, int src, int size) {
-        delegate.copy(dest, src, size);
+        checkRange(src, size);
+        checkRange(dest, size);
+        if (Integer.compareUnsigned(dest, src) <= 0) {
+            while (size > 0) {
+                int n = Math.min(size, Math.min(PAGE_SIZE - (src & PAGE_MASK), PAGE_SIZE - (dest & PAGE_MASK)));
+                byte[] to = writable(dest, n);
+                System.arraycopy(pages[src >>> PAGE_SHIFT], src & PAGE_MASK, to, dest & PAGE_MASK, n);
+                src += n;
+                dest += n;
+                size -= n;
+            }
+        } else {
+            // dest above src: copy from the end so an overlapping source is read before it is overwritten
+            int srcEnd = src + size;
+            int destEnd = dest + size;
+            while (size > 0) {
+                int srcOff = ((srcEnd - 1) & PAGE_MASK) + 1;
+                int destOff = ((destEnd - 1) & PAGE_MASK) + 1;
+                int n = Math.min(size, Math.min(srcOff, destOff));
+                byte[] to = writable(destEnd - n, n);
+                System.arraycopy(pages[(srcEnd - n) >>> PAGE_SHIFT], srcOff - n, to, destOff - n, n);
+                srcEnd -= n;
+                destEnd -= n;
+                size -= n;
+            }
+        }
+    }
+
+    // ---- scalar access: reads as in ByteArrayMemory, writes through the owned table -------
+
+    @Override
+    public byte read(int addr) {
+        try {
+            return pages[addr >>> PAGE_SHIFT][addr & PAGE_MASK];
+        } catch (RuntimeException e) {
+            throw outOfBounds(addr, 1);
+        }
     }
 
     @Override
-    public void drop(int segment) {
-        delegate.drop(segment);
+    public void writeByte(int addr, byte data) {
+        byte[] p;
+        try {
+            p = owned[addr >>> PAGE_SHIFT];
+        } catch (RuntimeException e) {
+            throw outOfBounds(addr, 1);
+        }
+        if (p == null) {
+            p = own(addr, 1);
+        }
+        p[addr & PAGE_MASK] = data;
+    }
+
+    @Override
+    public short readShort(int addr) {
+        int off = addr & PAGE_MASK;
+        if (off <= PAGE_SIZE - 2) {
+            try {
+                return (short) SHORT.get(pages[addr >>> PAGE_SHIFT], off);
+            } catch (RuntimeException e) {
+                throw outOfBounds(addr, 2);
+            }
+        }
+        checkRange(addr, 2);
+        return (short) ((read(addr) & 0xFF) | (read(addr + 1) << 8));
+    }
+
+    @Override
+    public long readU16(int addr) {
+        return readShort(addr) & 0xFFFFL;
+    }
+
+    @Override
+    public void writeShort(int addr, short data) {
+        int off = addr & PAGE_MASK;
+        if (off <= PAGE_SIZE - 2) {
+            byte[] p;
+            try {
+                p = owned[addr >>> PAGE_SHIFT];
+            } catch (RuntimeException e) {
+                throw outOfBounds(addr, 2);
+            }
+            if (p == null) {
+                p = own(addr, 2);
+            }
+            SHORT.set(p, off, data);
+            return;
+        }
+        checkRange(addr, 2);
+        writeByte(addr, (byte) data);
+        writeByte(addr + 1, (byte) (data >> 8));
+    }
+
+    @Override
+    public int readInt(int addr) {
+        int off = addr & PAGE_MASK;
+        if (off <= PAGE_SIZE - 4) {
+            try {
+                return (int) INT.get(pages[addr >>> PAGE_SHIFT], off);
+            } catch (RuntimeException e) {
+                throw outOfBounds(addr, 4);
+            }
+        }
+        checkRange(addr, 4);
+        int v = 0;
+        for (int k = 3; k >= 0; k--) {
+            v = (v << 8) | (read(addr + k) & 0xFF);
+        }
+        return v;
+    }
+
+    @Override
+    public void writeI32(int addr, int data) {
+        int off = addr & PAGE_MASK;
+        if (off <= PAGE_SIZE - 4) {
+            byte[] p;
+            try {
+                p = owned[addr >>> PAGE_SHIFT];
+            } catch (RuntimeException e) {
+                throw outOfBounds(addr, 4);
+            }
+            if (p == null) {
+                p = own(addr, 4);
+            }
+            INT.set(p, off, data);
+            return;
+        }
+        checkRange(addr, 4);
+        for (int k = 0; k < 4; k++) {
+            writeByte(addr + k, (byte) (data >> (8 * k)));
+        }
+    }
+
+    @Override
+    public long readLong(int addr) {
+        int off = addr & PAGE_MASK;
+        if (off <= PAGE_SIZE - 8) {
+            try {
+                return (long) LONG.get(pages[addr >>> PAGE_SHIFT], off);
+            } catch (RuntimeException e) {
+                throw outOfBounds(addr, 8);
+            }
+        }
+        checkRange(addr, 8);
+        long v = 0;
+        for (int k = 7; k >= 0; k--) {
+            v = (v << 8) | (read(addr + k) & 0xFFL);
+        }
+        return v;
+    }
+
+    @Override
+    public void writeLong(int addr, long data) {
+        int off = addr & PAGE_MASK;
+        if (off <= PAGE_SIZE - 8) {
+            byte[] p;
+            try {
+                p = owned[addr >>> PAGE_SHIFT];
+            } catch (RuntimeException e) {
+                throw outOfBounds(addr, 8);
+            }
+            if (p == null) {
+                p = own(addr, 8);
+            }
+            LONG.set(p, off, data);
+            return;
+        }
+        checkRange(addr, 8);
+        for (int k = 0; k < 8; k++) {
+            writeByte(addr + k, (byte) (data >> (8 * k)));
+        }
+    }
+
+    @Override
+    public float readFloat(int addr) {
+        int off = addr & PAGE_MASK;
+        if (off <= PAGE_SIZE - 4) {
+            try {
+                return (float) FLOAT.get(pages[addr >>> PAGE_SHIFT], off);
+            } catch (RuntimeException e) {
+                throw outOfBounds(addr, 4);
+            }
+        }
+        return Float.intBitsToFloat(readInt(addr));
+    }
+
+    @Override
+    public long readF32(int addr) {
+        return readInt(addr);
+    }
+
+    @Override
+    public void writeF32(int addr, float data) {
+        int off = addr & PAGE_MASK;
+        if (off <= PAGE_SIZE - 4) {
+            byte[] p;
+            try {
+                p = owned[addr >>> PAGE_SHIFT];
+            } catch (RuntimeException e) {
+                throw outOfBounds(addr, 4);
+            }
+            if (p == null) {
+                p = own(addr, 4);
+            }
+            FLOAT.set(p, off, data);
+            return;
+        }
+        writeI32(addr, Float.floatToRawIntBits(data));
+    }
+
+    @Override
+    public double readDouble(int addr) {
+        int off = addr & PAGE_MASK;
+        if (off <= PAGE_SIZE - 8) {
+            try {
+                return (double) DOUBLE.get(pages[addr >>> PAGE_SHIFT], off);
+            } catch (RuntimeException e) {
+                throw outOfBounds(addr, 8);
+            }
+        }
+        return Double.longBitsToDouble(readLong(addr));
+    }
+
+    @Override
+    public long readF64(int addr) {
+        return readLong(addr);
+    }
+
+    @Override
+    public void writeF64(int addr, double data) {
+        int off = addr & PAGE_MASK;
+        if (off <= PAGE_SIZE - 8) {
+            byte[] p;
+            try {
+                p = owned[addr >>> PAGE_SHIFT];
+            } catch (RuntimeException e) {
+                throw outOfBounds(addr, 8);
+            }
+            if (p == null) {
+                p = own(addr, 8);
+            }
+            DOUBLE.set(p, off, data);
+            return;
+        }
+        writeLong(addr, Double.doubleToRawLongBits(data));
     }
 }
