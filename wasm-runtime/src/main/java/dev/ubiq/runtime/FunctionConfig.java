@@ -21,6 +21,10 @@ import java.util.Map;
  * @param dirs preopened directories, guest path to host path
  * @param capabilities what the function may use
  * @param route HTTP path a node serves it under, or {@code null}
+ * @param initExport export run once before snapshotting (manifest {@code init}), or {@code null} for
+ *     the conventions only ({@code _initialize}, {@code ubiq_init}, {@code wizer.initialize})
+ * @param snapshot whether new instances fork from a pre-initialised snapshot (manifest {@code
+ *     snapshot}, default true)
  */
 public record FunctionConfig(
         String name,
@@ -35,7 +39,9 @@ public record FunctionConfig(
         Map<String, String> env,
         Map<String, String> dirs,
         List<Capability> capabilities,
-        String route) {
+        String route,
+        String initExport,
+        boolean snapshot) {
 
     /** Default {@code min_warm} for reactors. */
     public static final int DEFAULT_MIN_WARM = 1;

@@ -43,7 +43,8 @@ public final class UbiqRuntime implements AutoCloseable {
                 holder[0].expireIdle(System.nanoTime());
             }
         });
-        var ctx = new FunctionVersion.Context(limits, watchdog, b.meteringSink, new AtomicLong(), b.cpuMetering);
+        var ctx = new FunctionVersion.Context(limits, watchdog, b.meteringSink, new AtomicLong(), b.cpuMetering,
+                b.snapshotStore, b.log);
         this.registry = new FunctionRegistry(engine, ctx);
         holder[0] = registry;
     }
@@ -126,6 +127,7 @@ public final class UbiqRuntime implements AutoCloseable {
         private boolean interpreterOnly;
         private Engine engine;
         private Consumer<String> log;
+        private SnapshotStore snapshotStore;
         private Consumer<MeteringRecord> meteringSink;
         private CpuMetering cpuMetering = CpuMetering.ADAPTIVE;
 
@@ -162,6 +164,15 @@ public final class UbiqRuntime implements AutoCloseable {
         }
 
         /** Receives runtime events (interpreter fallback, cache failures). Default: System.Logger. */
+        /**
+         * Persists pre-initialised snapshots (default: none, snapshots live in memory only and every
+         * restart initialises functions again). See {@link SnapshotStore}.
+         */
+        public Builder withSnapshotStore(SnapshotStore v) {
+            snapshotStore = v;
+            return this;
+        }
+
         public Builder withLogSink(Consumer<String> v) {
             log = v;
             return this;
