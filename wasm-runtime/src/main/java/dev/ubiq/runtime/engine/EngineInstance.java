@@ -53,15 +53,15 @@ public interface EngineInstance extends AutoCloseable {
     InstanceState captureState();
 
     /**
-     * Returns a forked (or captured) instance to the state it was forked from by giving back only the
-     * pages written since then, and restoring globals and tables. Afterwards it behaves like a fresh
-     * fork. Returns the number of memory pages restored, or -1 when this instance cannot be reset in
-     * place (it was not forked, or a table grew): make a new fork instead.
+     * Returns a forked (or captured) instance to the state it was forked from by restoring only the
+     * memory written since then ({@link InstanceState#CHUNK_SIZE} chunks), globals and tables.
+     * Afterwards it behaves like a fresh fork. Returns the number of chunks restored, or -1 when this
+     * instance cannot be reset in place (it was not forked, or a table grew): make a new fork instead.
      */
     int reset();
 
-    /** Memory pages written since the fork, capture or last reset; all pages for a fresh instance. */
-    int dirtyPages();
+    /** Memory chunks ({@link InstanceState#CHUNK_SIZE} bytes) written since the fork, capture or last reset; all for a fresh instance. */
+    int dirtyChunks();
 
     @Override
     void close();

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Everything that defines a live instance apart from its code, captured by {@link
- * EngineInstance#captureState()}: linear memory (64 KiB pages), the values of the globals the
+ * EngineInstance#captureState()}: linear memory (in 4 KiB chunks), the values of the globals the
  * module defines, the contents of the tables it defines, and which passive data segments were
  * dropped. Immutable and shared by every thread; {@link CompiledModule#fork} starts new instances
  * from it without copying the memory.
@@ -26,18 +26,28 @@ import java.util.List;
 public final class InstanceState {
     /** Bytes in a Wasm page. */
     public static final int PAGE_SIZE = 65536;
-    /** The one all-zero page every state shares for pages nobody wrote; never written. */
-    private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
+    /** Memory is held in chunks of this many bytes: the unit of copy-on-write, reset and storage. */
+    public static final int CHUNK_SIZE = 4096;
+    /** Chunks per Wasm page. */
+    public static final int CHUNKS_PER_PAGE = PAGE_SIZE / CHUNK_SIZE;
+    /** The one all-zero chunk every state shares for chunks nobody wrote; never written. */
+    private static final byte[] ZERO_CHUNK = new byte[CHUNK_SIZE];
 
-    private final byte[][] pages;
+    private final byte[][] chunks;
     private final int[] droppedDataSegments;
     private final List<ValueType> globalTypes;
     private final long[] globals;
     private final int[][] tables;
 
-    private InstanceState(byte[][] pages, int[] droppedDataSegments, List<ValueType> globalTypes, long[] globals,
+    private InstanceState(byte[][] chunks, int[] droppedDataSegments, List<ValueType> globalTypes, long[] globals,
             int[][] tables) {
-        this.pages = pages;
+        if (globals.length != 2 * globalTypes.size()) {
+            throw new IllegalArgumentException("expected " + 2 * globalTypes.size() + " global words, got " + globals.length);
+        }
+        if (chunks != null && chunks.length % CHUNKS_PER_PAGE != 0) {
+            throw new IllegalArgumentException(chunks.length + " chunks are not a whole number of pages");
+        }
+        this.chunks = chunks;
         this.droppedDataSegments = droppedDataSegments;
         this.globalTypes = List.copyOf(globalTypes);
         this.globals = globals;
@@ -46,29 +56,27 @@ public final class InstanceState {
 
     /**
      * A state from its parts, e.g. read back from a snapshot file. Copies the globals and tables;
-     * takes the page arrays as they are (each exactly {@link #PAGE_SIZE} bytes, never written
-     * afterwards by the caller); all-zero pages are replaced by one shared zero page.
+     * takes the chunk arrays as they are (each exactly {@link #CHUNK_SIZE} bytes, never written
+     * afterwards by the caller); all-zero chunks are replaced by one shared zero chunk.
      *
-     * @param pages linear memory, or {@code null} for a module without memory
+     * @param chunks linear memory in {@link #CHUNK_SIZE}-byte chunks, a whole number of pages; or
+     *     {@code null} for a module without memory
      * @param droppedDataSegments indices of dropped passive data segments
      * @param globalTypes types of the module-defined globals, in index order
      * @param globals two longs per global (low and high half; high is 0 except for V128)
      * @param tables per module-defined table, its elements: a function index, or -1 for null
      */
-    public static InstanceState of(byte[][] pages, int[] droppedDataSegments, List<ValueType> globalTypes,
+    public static InstanceState of(byte[][] chunks, int[] droppedDataSegments, List<ValueType> globalTypes,
             long[] globals, int[][] tables) {
-        if (globals.length != 2 * globalTypes.size()) {
-            throw new IllegalArgumentException("expected " + 2 * globalTypes.size() + " global words, got " + globals.length);
-        }
-        byte[][] p = null;
-        if (pages != null) {
-            p = pages.clone();
-            for (int i = 0; i < p.length; i++) {
-                if (p[i] == null || p[i].length != PAGE_SIZE) {
-                    throw new IllegalArgumentException("page " + i + " is not " + PAGE_SIZE + " bytes");
+        byte[][] c = null;
+        if (chunks != null) {
+            c = chunks.clone();
+            for (int i = 0; i < c.length; i++) {
+                if (c[i] == null || c[i].length != CHUNK_SIZE) {
+                    throw new IllegalArgumentException("chunk " + i + " is not " + CHUNK_SIZE + " bytes");
                 }
-                if (p[i] != ZERO_PAGE && Arrays.mismatch(p[i], ZERO_PAGE) < 0) {
-                    p[i] = ZERO_PAGE;
+                if (c[i] != ZERO_CHUNK && Arrays.mismatch(c[i], ZERO_CHUNK) < 0) {
+                    c[i] = ZERO_CHUNK;
                 }
             }
         }
@@ -76,58 +84,91 @@ public final class InstanceState {
         for (int i = 0; i < t.length; i++) {
             t[i] = tables[i].clone();
         }
-        return new InstanceState(p, droppedDataSegments.clone(), globalTypes, globals.clone(), t);
+        return new InstanceState(c, droppedDataSegments.clone(), globalTypes, globals.clone(), t);
     }
 
     /**
-     * For engines: a state over page arrays that are already frozen, without scanning or copying
+     * For engines: a state over chunk arrays that are already frozen, without scanning or copying
      * them. The caller guarantees nobody writes these arrays again.
      */
-    public static InstanceState ofFrozenPages(byte[][] frozenPages, int[] droppedDataSegments,
+    public static InstanceState ofFrozenChunks(byte[][] frozenChunks, int[] droppedDataSegments,
             List<ValueType> globalTypes, long[] globals, int[][] tables) {
-        return new InstanceState(frozenPages, droppedDataSegments.clone(), globalTypes, globals.clone(), tables);
+        return new InstanceState(frozenChunks, droppedDataSegments.clone(), globalTypes, globals.clone(), tables);
     }
 
-    /** The shared all-zero page, for engines: a page that is this array holds only zeros. */
-    public static byte[] unsafeZeroPage() {
-        return ZERO_PAGE;
+    /** The shared all-zero chunk, for engines: a chunk that is this array holds only zeros. */
+    public static byte[] unsafeZeroChunk() {
+        return ZERO_CHUNK;
     }
 
     /**
-     * For engines: the page arrays themselves, shared by every fork. Writing into them would change
-     * every instance forked from this state; engines copy a page before the first write.
+     * For engines: the chunk arrays themselves, shared by every fork. Writing into them would change
+     * every instance forked from this state; engines copy a chunk before the first write.
      */
-    public byte[][] unsafeSharedPages() {
-        return pages;
+    public byte[][] unsafeSharedChunks() {
+        return chunks;
     }
 
     /** Whether the instance has a linear memory. */
     public boolean hasMemory() {
-        return pages != null;
+        return chunks != null;
     }
 
     /** Linear memory size in pages (0 without memory). */
     public int memoryPages() {
-        return pages == null ? 0 : pages.length;
+        return chunks == null ? 0 : chunks.length / CHUNKS_PER_PAGE;
     }
 
-    /** Whether page {@code i} holds only zeros (such pages take no space in a snapshot). */
+    /** Linear memory size in chunks (0 without memory). */
+    public int chunkCount() {
+        return chunks == null ? 0 : chunks.length;
+    }
+
+    /** Whether chunk {@code c} holds only zeros (such chunks take no space in a snapshot). */
+    public boolean isZeroChunk(int c) {
+        return chunks[c] == ZERO_CHUNK;
+    }
+
+    /** Whether page {@code i} holds only zeros. */
     public boolean isZeroPage(int i) {
-        return pages[i] == ZERO_PAGE;
+        for (int c = i * CHUNKS_PER_PAGE; c < (i + 1) * CHUNKS_PER_PAGE; c++) {
+            if (chunks[c] != ZERO_CHUNK) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Chunks that hold something other than zeros. */
+    public int nonZeroChunks() {
+        int n = 0;
+        for (int c = 0; c < chunkCount(); c++) {
+            n += chunks[c] == ZERO_CHUNK ? 0 : 1;
+        }
+        return n;
     }
 
     /** Pages that hold something other than zeros. */
     public int nonZeroPages() {
         int n = 0;
         for (int i = 0; i < memoryPages(); i++) {
-            n += pages[i] == ZERO_PAGE ? 0 : 1;
+            n += isZeroPage(i) ? 0 : 1;
         }
         return n;
     }
 
-    /** A read-only view of page {@code i}. */
+    /** A read-only view of chunk {@code c}. */
+    public ByteBuffer chunk(int c) {
+        return ByteBuffer.wrap(chunks[c]).asReadOnlyBuffer();
+    }
+
+    /** A copy of page {@code i}, as a read-only buffer of {@link #PAGE_SIZE} bytes. */
     public ByteBuffer page(int i) {
-        return ByteBuffer.wrap(pages[i]).asReadOnlyBuffer();
+        byte[] p = new byte[PAGE_SIZE];
+        for (int k = 0; k < CHUNKS_PER_PAGE; k++) {
+            System.arraycopy(chunks[i * CHUNKS_PER_PAGE + k], 0, p, k * CHUNK_SIZE, CHUNK_SIZE);
+        }
+        return ByteBuffer.wrap(p).asReadOnlyBuffer();
     }
 
     public int[] droppedDataSegments() {
@@ -166,7 +207,7 @@ public final class InstanceState {
 
     @Override
     public String toString() {
-        return "InstanceState[" + memoryPages() + " pages (" + nonZeroPages() + " non-zero), " + globalTypes.size()
+        return "InstanceState[" + memoryPages() + " pages (" + nonZeroChunks() + " non-zero 4 KiB chunks), " + globalTypes.size()
                 + " globals, " + tables.length + " tables]";
     }
 }

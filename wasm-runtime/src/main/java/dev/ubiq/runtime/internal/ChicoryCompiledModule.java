@@ -141,7 +141,7 @@ final class ChicoryCompiledModule implements CompiledModule {
                     .withImportValues(imports)
                     .withMemoryFactory(limits -> {
                         LimitedMemory m = memory[0] == null && state != null
-                                ? LimitedMemory.fork(state.unsafeSharedPages(), state.droppedDataSegments(), limits, capPages)
+                                ? LimitedMemory.fork(state.unsafeSharedChunks(), state.droppedDataSegments(), limits, capPages)
                                 : new LimitedMemory(limits, capPages);
                         if (memory[0] == null) {
                             memory[0] = m;
@@ -251,12 +251,27 @@ final class ChicoryCompiledModule implements CompiledModule {
             this.importedMemory = importedMemory;
         }
 
+        private int importedGlobals = -1;
+        private int importedTables;
+        /** Indices (among module-defined globals) of the mutable ones: all a reset must restore. */
+        private int[] mutableGlobals;
+
         private int importedGlobals() {
-            return instance.module().importSection().count(ExternalType.GLOBAL);
+            if (importedGlobals < 0) {
+                var imports = instance.module().importSection();
+                importedTables = imports.count(ExternalType.TABLE);
+                var defs = instance.module().globalSection().globals();
+                mutableGlobals = java.util.stream.IntStream.range(0, defs.length)
+                        .filter(i -> defs[i].mutabilityType() == com.dylibso.chicory.wasm.types.MutabilityType.Var)
+                        .toArray();
+                importedGlobals = imports.count(ExternalType.GLOBAL);
+            }
+            return importedGlobals;
         }
 
         private int importedTables() {
-            return instance.module().importSection().count(ExternalType.TABLE);
+            importedGlobals();
+            return importedTables;
         }
 
         @Override
@@ -302,7 +317,7 @@ final class ChicoryCompiledModule implements CompiledModule {
             }
             byte[][] pages = memory == null ? null : memory.capture();
             int[] dropped = memory == null ? new int[0] : memory.droppedSegments();
-            InstanceState s = InstanceState.ofFrozenPages(pages, dropped, types, values, tables);
+            InstanceState s = InstanceState.ofFrozenChunks(pages, dropped, types, values, tables);
             origin = s;
             return s;
         }
@@ -310,11 +325,7 @@ final class ChicoryCompiledModule implements CompiledModule {
         /** Overwrites globals and tables (which Chicory rebuilt from the module) with the state's. */
         void restore(InstanceState state) {
             int ig = importedGlobals();
-            var defs = instance.module().globalSection().globals();
-            for (int i = 0; i < defs.length; i++) {
-                if (defs[i].mutabilityType() != com.dylibso.chicory.wasm.types.MutabilityType.Var) {
-                    continue;
-                }
+            for (int i : mutableGlobals) {
                 GlobalInstance g = instance.global(ig + i);
                 g.setValueLow(state.globalLow(i));
                 if (state.globalTypes().get(i) == ValueType.V128) {
@@ -360,8 +371,8 @@ final class ChicoryCompiledModule implements CompiledModule {
         }
 
         @Override
-        public int dirtyPages() {
-            return memory == null ? 0 : memory.dirtyPages();
+        public int dirtyChunks() {
+            return memory == null ? 0 : memory.dirtyChunks();
         }
 
         /** The Chicory instance, for linking its exports into another module. */

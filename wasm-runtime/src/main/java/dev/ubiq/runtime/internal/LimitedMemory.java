@@ -10,39 +10,48 @@ import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import dev.ubiq.runtime.engine.InstanceState;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Linear memory of every Ubiq instance: 64 KiB pages behind a page table, copy-on-write after a
+ * Linear memory of every Ubiq instance: 4 KiB chunks behind a chunk table, copy-on-write after a
  * fork, a hard page limit, and a record of a refused {@code memory.grow} (so a later trap can be
  * reported as "memory limit" rather than a generic trap).
  *
- * <p>Two page tables: {@code pages} for reads and {@code owned} for writes. A page this memory
- * owns is in both; a page shared with a snapshot is only in {@code pages}
- * and its {@code owned} slot is {@code null} until the first write copies it (the fault path, a
- * 64 KiB array copy). Reads therefore cost what Chicory's own {@code ByteArrayMemory} costs (it is
- * paged the same way); a store costs one extra null test, which the JIT folds into a branch that
- * is never taken once the hot pages are owned. A fresh instance owns all its pages from the start.
+ * <p>Two chunk tables: {@code pages} for reads and {@code owned} for writes. A chunk this memory
+ * owns is in both; a chunk shared with a snapshot is only in {@code pages} and its {@code owned}
+ * slot is {@code null} until the first write copies it (the fault path). Reads therefore cost what
+ * Chicory's own {@code ByteArrayMemory} costs (it is paged the same way, with 64 KiB pages); a store
+ * costs one extra null test, a branch the JIT sees never taken once the hot chunks are owned. A
+ * fresh instance owns all its chunks from the start.
  *
- * <p>Forking ({@link #fork}) copies only the page table (8 bytes per page), so it does not grow
- * with the memory's contents; {@link #reset} gives back only the pages written since the fork.
+ * <p>Why 4 KiB and not the Wasm page size: {@link #reset} copies every chunk written since the fork
+ * back from the snapshot, and a warm call of a small reactor dirties a few scattered spots (stack,
+ * heap, data); with 64 KiB pages that cost 5-15 us per call, with 4 KiB chunks well under one. The
+ * price is a 16 times larger table (8 bytes per 4 KiB of memory, both tables), which {@link #fork}
+ * copies.
+ *
+ * <p>After a {@link #reset} a chunk keeps its private array (with the snapshot's bytes copied back)
+ * and is marked unowned again, so the next write to it costs a table update, not a copy.
  *
  * <p>Why one class for everything: every instance of every module uses it, so the compiled code's
  * {@code Memory} call sites stay monomorphic (mixing classes made them 3-6x slower), and forked and
  * fresh instances of one function can share compiled code at full speed.
  *
- * <p>Not thread-safe, like an instance. Frozen page arrays are immutable and shared by threads:
- * no code path writes into a page that {@code owned} does not hold.
+ * <p>Not thread-safe, like an instance. Frozen chunk arrays (a snapshot's) are immutable and shared
+ * by threads: no code path writes into a chunk that {@code owned} does not hold.
  */
 public final class LimitedMemory implements Memory {
-    static final int PAGE_SIZE = 65536;
-    private static final int PAGE_SHIFT = 16;
-    private static final int PAGE_MASK = 0xFFFF;
-    /** The one all-zero page all snapshots share for pages never written; never written itself. */
-    private static final byte[] ZERO_PAGE = dev.ubiq.runtime.engine.InstanceState.unsafeZeroPage();
+    private static final int CHUNK_SHIFT = 12;
+    static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_SIZE - 1;
+    static final int CHUNKS_PER_PAGE = 65536 / CHUNK_SIZE;
+    /** The one all-zero chunk all snapshots share for chunks never written; never written itself. */
+    private static final byte[] ZERO_CHUNK = InstanceState.unsafeZeroChunk();
+    private static final byte[][] NO_BASE = new byte[0][];
 
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -53,24 +62,26 @@ public final class LimitedMemory implements Memory {
     private final int initialPages;
     private final int maxPages;
     private final boolean shared;
-    /** Read view: page {@code i} for {@code i < nPages}, null beyond. Length is the table capacity. */
+    /** Read view: chunk {@code c} for {@code c < nPages * CHUNKS_PER_PAGE}, null beyond. Length is the table capacity. */
     private byte[][] pages;
-    /** Write view: {@code pages[i]} when this memory owns page {@code i}, else null. Same length. */
+    /** Write view: {@code pages[c]} when this memory may write chunk {@code c}, else null. Same length. */
     private byte[][] owned;
+    /** Size in Wasm (64 KiB) pages. */
     private int nPages;
     private boolean limitHit;
     private DataSegment[] dataSegments;
-    /** The frozen pages this memory was forked from or captured into, or null. */
-    private byte[][] base;
+    /** The frozen chunks this memory was forked from or captured into; empty when none. */
+    private byte[][] base = NO_BASE;
+    private boolean hasBase;
     private int[] baseDropped = new int[0];
-    /** Indices of base pages this memory has copied since the fork or the last reset. */
+    /** Indices of base chunks written since the fork or the last reset. */
     private int[] dirty = new int[16];
     private int dirtyCount;
-    /** Set by a fork: the next {@code zero()}/{@code initialize()} from Chicory must keep the image's contents. */
+    /** Set by a fork: the next {@code zero()}/{@code initialize()} from Chicory must keep the snapshot's contents. */
     private boolean keepContents;
 
     /**
-     * A fresh memory that owns all its pages.
+     * A fresh memory that owns all its chunks.
      *
      * @param declared the module's own limits
      * @param capPages the runtime's page limit for this instance
@@ -78,10 +89,10 @@ public final class LimitedMemory implements Memory {
      */
     public LimitedMemory(MemoryLimits declared, int capPages) {
         this(declared, capPages, declared.initialPages());
-        for (int i = 0; i < nPages; i++) {
-            byte[] p = new byte[PAGE_SIZE];
-            pages[i] = p;
-            owned[i] = p;
+        for (int c = 0; c < nPages * CHUNKS_PER_PAGE; c++) {
+            byte[] p = new byte[CHUNK_SIZE];
+            pages[c] = p;
+            owned[c] = p;
         }
     }
 
@@ -92,79 +103,87 @@ public final class LimitedMemory implements Memory {
         this.initialPages = declared.initialPages();
         this.maxPages = Math.min(declared.maximumPages(), capPages);
         this.shared = declared.shared();
-        int capacity = Math.min(maxPages, Math.max(startPages, 16));
+        int capacity = Math.min(maxPages, Math.max(startPages, 16)) * CHUNKS_PER_PAGE;
         this.pages = new byte[capacity][];
         this.owned = new byte[capacity][];
         this.nPages = startPages;
     }
 
     /**
-     * A memory that starts with {@code image}'s contents, sharing every page until it is written.
-     * Costs two page tables (8 bytes per page each), whatever the memory holds.
+     * A memory that starts with a snapshot's contents, sharing every chunk until it is written.
+     * Costs two chunk tables (4-8 bytes per 4 KiB each), whatever the memory holds.
      *
-     * @throws MemoryLimitAtInstantiation when the image is larger than the cap
+     * @param frozenChunks the snapshot's chunks ({@link InstanceState#CHUNK_SIZE} bytes each, a whole
+     *     number of pages), never written by anyone
+     * @throws MemoryLimitAtInstantiation when the snapshot is larger than the cap
      */
-    public static LimitedMemory fork(byte[][] frozenPages, int[] droppedSegments, MemoryLimits declared, int capPages) {
-        LimitedMemory m = new LimitedMemory(declared, capPages, frozenPages.length);
-        System.arraycopy(frozenPages, 0, m.pages, 0, frozenPages.length);
-        m.base = frozenPages;
+    public static LimitedMemory fork(byte[][] frozenChunks, int[] droppedSegments, MemoryLimits declared, int capPages) {
+        LimitedMemory m = new LimitedMemory(declared, capPages, frozenChunks.length / CHUNKS_PER_PAGE);
+        System.arraycopy(frozenChunks, 0, m.pages, 0, frozenChunks.length);
+        m.base = frozenChunks;
+        m.hasBase = true;
         m.baseDropped = droppedSegments;
         m.keepContents = true;
         return m;
     }
 
     /**
-     * Freezes the current contents into an immutable image and makes this memory a fork of it:
-     * no page is copied (all-zero pages are swapped for the shared zero page), later writes here
-     * copy on write. Costs one scan of the owned pages for zeros.
+     * Freezes the current contents into immutable chunks and makes this memory a fork of them: no
+     * chunk is copied (all-zero chunks are swapped for the shared zero chunk), later writes here copy
+     * on write. Costs one scan of the owned chunks for zeros.
      */
     public byte[][] capture() {
-        byte[][] image = new byte[nPages][];
-        for (int i = 0; i < nPages; i++) {
-            byte[] p = owned[i];
-            if (p != null && p != ZERO_PAGE && Arrays.mismatch(p, ZERO_PAGE) < 0) {
-                pages[i] = ZERO_PAGE;
+        int n = nPages * CHUNKS_PER_PAGE;
+        byte[][] image = new byte[n][];
+        for (int c = 0; c < n; c++) {
+            byte[] p = pages[c];
+            if (p != ZERO_CHUNK && Arrays.mismatch(p, ZERO_CHUNK) < 0) {
+                pages[c] = ZERO_CHUNK;
             }
-            owned[i] = null;
-            image[i] = pages[i];
+            owned[c] = null;
+            image[c] = pages[c];
         }
         base = image;
+        hasBase = true;
         baseDropped = droppedSegments();
         dirtyCount = 0;
         return image;
     }
 
     /**
-     * Restores the contents of the image this memory was forked from or captured into: gives back
-     * the pages written since then and any pages grown since. Returns how many pages it restored.
+     * Restores the contents of the snapshot this memory was forked from or captured into: copies the
+     * snapshot's bytes back into the chunks written since then and drops pages grown since. Returns
+     * how many 4 KiB chunks it restored or dropped.
      *
-     * @throws IllegalStateException when the memory has no image
+     * @throws IllegalStateException when the memory has no snapshot
      */
     public int reset() {
-        if (base == null) {
+        if (!hasBase) {
             throw new IllegalStateException("memory was not forked from a snapshot");
         }
-        byte[][] basePages = base;
+        byte[][] b = base;
         int restored = dirtyCount;
         for (int k = 0; k < dirtyCount; k++) {
-            int i = dirty[k];
-            pages[i] = basePages[i];
-            owned[i] = null;
+            int c = dirty[k];
+            System.arraycopy(b[c], 0, pages[c], 0, CHUNK_SIZE);
+            owned[c] = null;
         }
         dirtyCount = 0;
-        for (int i = basePages.length; i < nPages; i++) {
-            pages[i] = null;
-            owned[i] = null;
+        int n = nPages * CHUNKS_PER_PAGE;
+        for (int c = b.length; c < n; c++) {
+            pages[c] = null;
+            owned[c] = null;
             restored++;
         }
-        nPages = basePages.length;
+        nPages = b.length / CHUNKS_PER_PAGE;
         limitHit = false;
         return restored;
     }
 
-    /** Pages written since the fork, capture or last reset (pages grown since then included). */
-    public int dirtyPages() {
-        return base == null ? nPages : dirtyCount + nPages - base.length;
+    /** 4 KiB chunks written since the fork, capture or last reset (chunks grown since included); all for a fresh memory. */
+    public int dirtyChunks() {
+        int n = nPages * CHUNKS_PER_PAGE;
+        return hasBase ? dirtyCount + n - base.length : n;
     }
 
     /** Data segments dropped so far ({@code data.drop}), for a snapshot. */
@@ -197,26 +216,30 @@ public final class LimitedMemory implements Memory {
 
     // ---- the fault path -------------------------------------------------------------------
 
-    /** Takes page {@code addr >>> 16} private (copying the shared page) or reports an out-of-bounds access. */
+    /** Takes the chunk of {@code addr} private (copying the shared chunk) or reports an out-of-bounds access. */
     private byte[] own(int addr, int size) {
-        int i = addr >>> PAGE_SHIFT;
-        if (i >= nPages) {
+        int c = addr >>> CHUNK_SHIFT;
+        if (c >= nPages * CHUNKS_PER_PAGE) {
             throw outOfBounds(addr, size);
         }
-        byte[] copy = pages[i].clone();
-        pages[i] = copy;
-        owned[i] = copy;
+        byte[] p = pages[c];
+        if (c >= base.length || p == base[c]) {
+            // first write since the fork: a private copy; after a reset the private copy is reused
+            p = p.clone();
+            pages[c] = p;
+        }
+        owned[c] = p;
         if (dirtyCount == dirty.length) {
             dirty = Arrays.copyOf(dirty, dirtyCount * 2);
         }
-        dirty[dirtyCount++] = i;
-        return copy;
+        dirty[dirtyCount++] = c;
+        return p;
     }
 
     private byte[] writable(int addr, int size) {
         byte[] p;
         try {
-            p = owned[addr >>> PAGE_SHIFT];
+            p = owned[addr >>> CHUNK_SHIFT];
         } catch (ArrayIndexOutOfBoundsException e) {
             throw outOfBounds(addr, size);
         }
@@ -229,11 +252,11 @@ public final class LimitedMemory implements Memory {
     }
 
     private int sizeInBytes() {
-        return nPages << PAGE_SHIFT;
+        return nPages << 16;
     }
 
     private void checkRange(int addr, int size) {
-        if (size < 0 || Integer.toUnsignedLong(addr) + size > (long) nPages << PAGE_SHIFT) {
+        if (size < 0 || Integer.toUnsignedLong(addr) + size > (long) nPages << 16) {
             throw outOfBounds(addr, size);
         }
     }
@@ -251,15 +274,16 @@ public final class LimitedMemory implements Memory {
             return -1;
         }
         int n = (int) target;
-        if (n > pages.length) {
-            int capacity = (int) Math.min(maxPages, Math.max(n, (long) pages.length * 2));
+        int chunks = n * CHUNKS_PER_PAGE;
+        if (chunks > pages.length) {
+            int capacity = (int) Math.min((long) maxPages * CHUNKS_PER_PAGE, Math.max(chunks, (long) pages.length * 2));
             pages = Arrays.copyOf(pages, capacity);
             owned = Arrays.copyOf(owned, capacity);
         }
-        for (int i = old; i < n; i++) {
-            byte[] p = new byte[PAGE_SIZE];
-            pages[i] = p;
-            owned[i] = p;
+        for (int c = old * CHUNKS_PER_PAGE; c < chunks; c++) {
+            byte[] p = new byte[CHUNK_SIZE];
+            pages[c] = p;
+            owned[c] = p;
         }
         nPages = n;
         return old;
@@ -325,7 +349,7 @@ public final class LimitedMemory implements Memory {
         if (keepContents) {
             // a fork: the image already holds what the data segments wrote, and more
             keepContents = false;
-            if (base != null) {
+            if (hasBase) {
                 for (int d : baseDropped) {
                     if (segments != null && d < segments.length) {
                         segments[d] = PassiveDataSegment.EMPTY;
@@ -374,8 +398,8 @@ public final class LimitedMemory implements Memory {
         }
         checkRange(addr, size);
         while (size > 0) {
-            int off = addr & PAGE_MASK;
-            int n = Math.min(size, PAGE_SIZE - off);
+            int off = addr & CHUNK_MASK;
+            int n = Math.min(size, CHUNK_SIZE - off);
             System.arraycopy(data, offset, writable(addr, n), off, n);
             addr += n;
             offset += n;
@@ -389,9 +413,9 @@ public final class LimitedMemory implements Memory {
         byte[] r = new byte[len];
         int done = 0;
         while (done < len) {
-            int off = addr & PAGE_MASK;
-            int n = Math.min(len - done, PAGE_SIZE - off);
-            System.arraycopy(pages[addr >>> PAGE_SHIFT], off, r, done, n);
+            int off = addr & CHUNK_MASK;
+            int n = Math.min(len - done, CHUNK_SIZE - off);
+            System.arraycopy(pages[addr >>> CHUNK_SHIFT], off, r, done, n);
             addr += n;
             done += n;
         }
@@ -404,11 +428,11 @@ public final class LimitedMemory implements Memory {
         checkRange(fromIndex, size);
         int addr = fromIndex;
         while (size > 0) {
-            int off = addr & PAGE_MASK;
-            int n = Math.min(size, PAGE_SIZE - off);
-            byte[] p = owned[addr >>> PAGE_SHIFT];
-            // filling a shared page with zeros where it already holds zeros must not copy it
-            if (p != null || value != 0 || pages[addr >>> PAGE_SHIFT] != ZERO_PAGE) {
+            int off = addr & CHUNK_MASK;
+            int n = Math.min(size, CHUNK_SIZE - off);
+            byte[] p = owned[addr >>> CHUNK_SHIFT];
+            // filling a shared chunk with zeros where it already holds zeros must not copy it
+            if (p != null || value != 0 || pages[addr >>> CHUNK_SHIFT] != ZERO_CHUNK) {
                 Arrays.fill(writable(addr, n), off, off + n, value);
             }
             addr += n;
@@ -422,9 +446,9 @@ public final class LimitedMemory implements Memory {
         checkRange(dest, size);
         if (Integer.compareUnsigned(dest, src) <= 0) {
             while (size > 0) {
-                int n = Math.min(size, Math.min(PAGE_SIZE - (src & PAGE_MASK), PAGE_SIZE - (dest & PAGE_MASK)));
+                int n = Math.min(size, Math.min(CHUNK_SIZE - (src & CHUNK_MASK), CHUNK_SIZE - (dest & CHUNK_MASK)));
                 byte[] to = writable(dest, n);
-                System.arraycopy(pages[src >>> PAGE_SHIFT], src & PAGE_MASK, to, dest & PAGE_MASK, n);
+                System.arraycopy(pages[src >>> CHUNK_SHIFT], src & CHUNK_MASK, to, dest & CHUNK_MASK, n);
                 src += n;
                 dest += n;
                 size -= n;
@@ -434,11 +458,11 @@ public final class LimitedMemory implements Memory {
             int srcEnd = src + size;
             int destEnd = dest + size;
             while (size > 0) {
-                int srcOff = ((srcEnd - 1) & PAGE_MASK) + 1;
-                int destOff = ((destEnd - 1) & PAGE_MASK) + 1;
+                int srcOff = ((srcEnd - 1) & CHUNK_MASK) + 1;
+                int destOff = ((destEnd - 1) & CHUNK_MASK) + 1;
                 int n = Math.min(size, Math.min(srcOff, destOff));
                 byte[] to = writable(destEnd - n, n);
-                System.arraycopy(pages[(srcEnd - n) >>> PAGE_SHIFT], srcOff - n, to, destOff - n, n);
+                System.arraycopy(pages[(srcEnd - n) >>> CHUNK_SHIFT], srcOff - n, to, destOff - n, n);
                 srcEnd -= n;
                 destEnd -= n;
                 size -= n;
@@ -451,7 +475,7 @@ public final class LimitedMemory implements Memory {
     @Override
     public byte read(int addr) {
         try {
-            return pages[addr >>> PAGE_SHIFT][addr & PAGE_MASK];
+            return pages[addr >>> CHUNK_SHIFT][addr & CHUNK_MASK];
         } catch (RuntimeException e) {
             throw outOfBounds(addr, 1);
         }
@@ -461,22 +485,22 @@ public final class LimitedMemory implements Memory {
     public void writeByte(int addr, byte data) {
         byte[] p;
         try {
-            p = owned[addr >>> PAGE_SHIFT];
+            p = owned[addr >>> CHUNK_SHIFT];
         } catch (RuntimeException e) {
             throw outOfBounds(addr, 1);
         }
         if (p == null) {
             p = own(addr, 1);
         }
-        p[addr & PAGE_MASK] = data;
+        p[addr & CHUNK_MASK] = data;
     }
 
     @Override
     public short readShort(int addr) {
-        int off = addr & PAGE_MASK;
-        if (off <= PAGE_SIZE - 2) {
+        int off = addr & CHUNK_MASK;
+        if (off <= CHUNK_SIZE - 2) {
             try {
-                return (short) SHORT.get(pages[addr >>> PAGE_SHIFT], off);
+                return (short) SHORT.get(pages[addr >>> CHUNK_SHIFT], off);
             } catch (RuntimeException e) {
                 throw outOfBounds(addr, 2);
             }
@@ -492,11 +516,11 @@ public final class LimitedMemory implements Memory {
 
     @Override
     public void writeShort(int addr, short data) {
-        int off = addr & PAGE_MASK;
-        if (off <= PAGE_SIZE - 2) {
+        int off = addr & CHUNK_MASK;
+        if (off <= CHUNK_SIZE - 2) {
             byte[] p;
             try {
-                p = owned[addr >>> PAGE_SHIFT];
+                p = owned[addr >>> CHUNK_SHIFT];
             } catch (RuntimeException e) {
                 throw outOfBounds(addr, 2);
             }
@@ -513,10 +537,10 @@ public final class LimitedMemory implements Memory {
 
     @Override
     public int readInt(int addr) {
-        int off = addr & PAGE_MASK;
-        if (off <= PAGE_SIZE - 4) {
+        int off = addr & CHUNK_MASK;
+        if (off <= CHUNK_SIZE - 4) {
             try {
-                return (int) INT.get(pages[addr >>> PAGE_SHIFT], off);
+                return (int) INT.get(pages[addr >>> CHUNK_SHIFT], off);
             } catch (RuntimeException e) {
                 throw outOfBounds(addr, 4);
             }
@@ -531,11 +555,11 @@ public final class LimitedMemory implements Memory {
 
     @Override
     public void writeI32(int addr, int data) {
-        int off = addr & PAGE_MASK;
-        if (off <= PAGE_SIZE - 4) {
+        int off = addr & CHUNK_MASK;
+        if (off <= CHUNK_SIZE - 4) {
             byte[] p;
             try {
-                p = owned[addr >>> PAGE_SHIFT];
+                p = owned[addr >>> CHUNK_SHIFT];
             } catch (RuntimeException e) {
                 throw outOfBounds(addr, 4);
             }
@@ -553,10 +577,10 @@ public final class LimitedMemory implements Memory {
 
     @Override
     public long readLong(int addr) {
-        int off = addr & PAGE_MASK;
-        if (off <= PAGE_SIZE - 8) {
+        int off = addr & CHUNK_MASK;
+        if (off <= CHUNK_SIZE - 8) {
             try {
-                return (long) LONG.get(pages[addr >>> PAGE_SHIFT], off);
+                return (long) LONG.get(pages[addr >>> CHUNK_SHIFT], off);
             } catch (RuntimeException e) {
                 throw outOfBounds(addr, 8);
             }
@@ -571,11 +595,11 @@ public final class LimitedMemory implements Memory {
 
     @Override
     public void writeLong(int addr, long data) {
-        int off = addr & PAGE_MASK;
-        if (off <= PAGE_SIZE - 8) {
+        int off = addr & CHUNK_MASK;
+        if (off <= CHUNK_SIZE - 8) {
             byte[] p;
             try {
-                p = owned[addr >>> PAGE_SHIFT];
+                p = owned[addr >>> CHUNK_SHIFT];
             } catch (RuntimeException e) {
                 throw outOfBounds(addr, 8);
             }
@@ -593,10 +617,10 @@ public final class LimitedMemory implements Memory {
 
     @Override
     public float readFloat(int addr) {
-        int off = addr & PAGE_MASK;
-        if (off <= PAGE_SIZE - 4) {
+        int off = addr & CHUNK_MASK;
+        if (off <= CHUNK_SIZE - 4) {
             try {
-                return (float) FLOAT.get(pages[addr >>> PAGE_SHIFT], off);
+                return (float) FLOAT.get(pages[addr >>> CHUNK_SHIFT], off);
             } catch (RuntimeException e) {
                 throw outOfBounds(addr, 4);
             }
@@ -611,11 +635,11 @@ public final class LimitedMemory implements Memory {
 
     @Override
     public void writeF32(int addr, float data) {
-        int off = addr & PAGE_MASK;
-        if (off <= PAGE_SIZE - 4) {
+        int off = addr & CHUNK_MASK;
+        if (off <= CHUNK_SIZE - 4) {
             byte[] p;
             try {
-                p = owned[addr >>> PAGE_SHIFT];
+                p = owned[addr >>> CHUNK_SHIFT];
             } catch (RuntimeException e) {
                 throw outOfBounds(addr, 4);
             }
@@ -630,10 +654,10 @@ public final class LimitedMemory implements Memory {
 
     @Override
     public double readDouble(int addr) {
-        int off = addr & PAGE_MASK;
-        if (off <= PAGE_SIZE - 8) {
+        int off = addr & CHUNK_MASK;
+        if (off <= CHUNK_SIZE - 8) {
             try {
-                return (double) DOUBLE.get(pages[addr >>> PAGE_SHIFT], off);
+                return (double) DOUBLE.get(pages[addr >>> CHUNK_SHIFT], off);
             } catch (RuntimeException e) {
                 throw outOfBounds(addr, 8);
             }
@@ -648,11 +672,11 @@ public final class LimitedMemory implements Memory {
 
     @Override
     public void writeF64(int addr, double data) {
-        int off = addr & PAGE_MASK;
-        if (off <= PAGE_SIZE - 8) {
+        int off = addr & CHUNK_MASK;
+        if (off <= CHUNK_SIZE - 8) {
             byte[] p;
             try {
-                p = owned[addr >>> PAGE_SHIFT];
+                p = owned[addr >>> CHUNK_SHIFT];
             } catch (RuntimeException e) {
                 throw outOfBounds(addr, 8);
             }

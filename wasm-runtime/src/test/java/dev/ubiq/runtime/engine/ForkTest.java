@@ -84,13 +84,13 @@ class ForkTest {
         CompiledModule m = compile("snap_reactor", false);
         InstanceState s = initialised(m);
         try (EngineInstance f = m.fork(s, spec())) {
-            assertEquals(0, f.dirtyPages());
+            assertEquals(0, f.dirtyChunks());
             assertEquals(s.memoryPages() * 65536L, f.memoryBytes());
             byte[] before = f.read(0, 65536 * 2);
-            assertEquals(0, f.dirtyPages(), "reads must not copy pages");
+            assertEquals(0, f.dirtyChunks(), "reads must not copy pages");
             call(f, "x");
-            int dirty = f.dirtyPages();
-            assertTrue(dirty >= 4 && dirty <= s.memoryPages(), "256 KiB table spans 4+ pages, dirty=" + dirty + " of " + s.memoryPages());
+            int dirty = f.dirtyChunks();
+            assertTrue(dirty >= 64 && dirty < s.chunkCount(), "256 KiB table spans 64+ chunks, dirty=" + dirty + " of " + s.chunkCount());
             // the snapshot's pages did not change
             try (EngineInstance g = m.fork(s, spec())) {
                 assertArrayEquals(before, g.read(0, 65536 * 2));
@@ -112,8 +112,8 @@ class ForkTest {
             call(f, "grow");                                    // dirties pages and grows memory by 4 MiB
             assertTrue(f.memoryBytes() > freshMemory.length);
             int restored = f.reset();
-            assertTrue(restored >= 64, "grown pages count as restored: " + restored);
-            assertEquals(0, f.dirtyPages());
+            assertTrue(restored >= 1024, "grown chunks count as restored: " + restored);
+            assertEquals(0, f.dirtyChunks());
             assertEquals(freshMemory.length, f.memoryBytes());
             assertArrayEquals(freshMemory, f.read(0, freshMemory.length));
             assertEquals(fresh, call(f, "x"));                 // globals (calls, setups) restored too
@@ -212,10 +212,10 @@ class ForkTest {
     void stateRebuiltFromItsPartsForksTheSame() {
         CompiledModule m = compile("snap_reactor", false);
         InstanceState s = initialised(m);
-        byte[][] pages = new byte[s.memoryPages()][];
+        byte[][] pages = new byte[s.chunkCount()][];
         for (int i = 0; i < pages.length; i++) {
-            pages[i] = new byte[InstanceState.PAGE_SIZE];
-            s.page(i).get(pages[i]);
+            pages[i] = new byte[InstanceState.CHUNK_SIZE];
+            s.chunk(i).get(pages[i]);
         }
         long[] globals = new long[2 * s.globalTypes().size()];
         for (int i = 0; i < s.globalTypes().size(); i++) {
@@ -227,7 +227,7 @@ class ForkTest {
             tables[t] = s.table(t);
         }
         InstanceState copy = InstanceState.of(pages, s.droppedDataSegments(), s.globalTypes(), globals, tables);
-        assertEquals(s.nonZeroPages(), copy.nonZeroPages());
+        assertEquals(s.nonZeroChunks(), copy.nonZeroChunks());
         try (EngineInstance a = m.fork(s, spec()); EngineInstance b = m.fork(copy, spec())) {
             assertEquals(call(a, "x"), call(b, "x"));
         }
@@ -241,7 +241,7 @@ class ForkTest {
             fresh.function("_initialize").call();
             fresh.function("setup").call();
             assertEquals(call(f, "x"), call(fresh, "x"));
-            assertNotEquals(0, fresh.dirtyPages());
+            assertNotEquals(0, fresh.dirtyChunks());
         }
     }
 }
