@@ -52,6 +52,14 @@ public final class LimitedMemory implements Memory {
     /** The one all-zero chunk all snapshots share for chunks never written; never written itself. */
     private static final byte[] ZERO_CHUNK = InstanceState.unsafeZeroChunk();
     private static final byte[][] NO_BASE = new byte[0][];
+    /**
+     * All-null write tables by length, shared by forks that have not written yet (never written
+     * themselves). At most {@link #MAX_NULL_TABLES} are kept: one per distinct snapshot size, each
+     * 4-8 bytes per 4 KiB chunk of that size (4 MiB for the largest possible, 4 GiB, memory).
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, byte[][]> NULL_TABLES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_NULL_TABLES = 64;
 
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -79,6 +87,11 @@ public final class LimitedMemory implements Memory {
     private int dirtyCount;
     /** Set by a fork: the next {@code zero()}/{@code initialize()} from Chicory must keep the snapshot's contents. */
     private boolean keepContents;
+    /**
+     * True while {@code pages} is the snapshot's own (frozen) chunk table and {@code owned} a shared
+     * all-null table: a fork that has not written yet. The first write or grow copies the table.
+     */
+    private boolean tableShared;
 
     /**
      * A fresh memory that owns all its chunks.
@@ -88,7 +101,7 @@ public final class LimitedMemory implements Memory {
      * @throws MemoryLimitAtInstantiation when the module's initial size is already above the cap
      */
     public LimitedMemory(MemoryLimits declared, int capPages) {
-        this(declared, capPages, declared.initialPages());
+        this(declared, capPages, declared.initialPages(), true);
         for (int c = 0; c < nPages * CHUNKS_PER_PAGE; c++) {
             byte[] p = new byte[CHUNK_SIZE];
             pages[c] = p;
@@ -96,30 +109,35 @@ public final class LimitedMemory implements Memory {
         }
     }
 
-    private LimitedMemory(MemoryLimits declared, int capPages, int startPages) {
+    private LimitedMemory(MemoryLimits declared, int capPages, int startPages, boolean allocateTables) {
         if (startPages > capPages) {
             throw new MemoryLimitAtInstantiation(startPages, capPages);
         }
         this.initialPages = declared.initialPages();
         this.maxPages = Math.min(declared.maximumPages(), capPages);
         this.shared = declared.shared();
-        int capacity = Math.min(maxPages, Math.max(startPages, 16)) * CHUNKS_PER_PAGE;
-        this.pages = new byte[capacity][];
-        this.owned = new byte[capacity][];
+        if (allocateTables) {
+            int capacity = Math.min(maxPages, Math.max(startPages, 16)) * CHUNKS_PER_PAGE;
+            this.pages = new byte[capacity][];
+            this.owned = new byte[capacity][];
+        }
         this.nPages = startPages;
     }
 
     /**
-     * A memory that starts with a snapshot's contents, sharing every chunk until it is written.
-     * Costs two chunk tables (4-8 bytes per 4 KiB each), whatever the memory holds.
+     * A memory that starts with a snapshot's contents, sharing every chunk until it is written. Costs
+     * nothing that grows with the memory: it reads through the snapshot's own chunk table until the
+     * first write, which copies the table (4-8 bytes per 4 KiB chunk) and then the written chunk.
      *
      * @param frozenChunks the snapshot's chunks ({@link InstanceState#CHUNK_SIZE} bytes each, a whole
      *     number of pages), never written by anyone
      * @throws MemoryLimitAtInstantiation when the snapshot is larger than the cap
      */
     public static LimitedMemory fork(byte[][] frozenChunks, int[] droppedSegments, MemoryLimits declared, int capPages) {
-        LimitedMemory m = new LimitedMemory(declared, capPages, frozenChunks.length / CHUNKS_PER_PAGE);
-        System.arraycopy(frozenChunks, 0, m.pages, 0, frozenChunks.length);
+        LimitedMemory m = new LimitedMemory(declared, capPages, frozenChunks.length / CHUNKS_PER_PAGE, false);
+        m.pages = frozenChunks;
+        m.owned = nullTable(frozenChunks.length);
+        m.tableShared = true;
         m.base = frozenChunks;
         m.hasBase = true;
         m.baseDropped = droppedSegments;
@@ -133,6 +151,11 @@ public final class LimitedMemory implements Memory {
      * on write. Costs one scan of the owned chunks for zeros.
      */
     public byte[][] capture() {
+        if (tableShared) {
+            // nothing written since the fork: the snapshot is this memory's state already
+            baseDropped = droppedSegments();
+            return base;
+        }
         int n = nPages * CHUNKS_PER_PAGE;
         byte[][] image = new byte[n][];
         for (int c = 0; c < n; c++) {
@@ -160,6 +183,10 @@ public final class LimitedMemory implements Memory {
     public int reset() {
         if (!hasBase) {
             throw new IllegalStateException("memory was not forked from a snapshot");
+        }
+        limitHit = false;
+        if (tableShared) {
+            return 0;
         }
         byte[][] b = base;
         int restored = dirtyCount;
@@ -218,6 +245,9 @@ public final class LimitedMemory implements Memory {
 
     /** Takes the chunk of {@code addr} private (copying the shared chunk) or reports an out-of-bounds access. */
     private byte[] own(int addr, int size) {
+        if (tableShared) {
+            unshareTables();
+        }
         int c = addr >>> CHUNK_SHIFT;
         if (c >= nPages * CHUNKS_PER_PAGE) {
             throw outOfBounds(addr, size);
@@ -234,6 +264,25 @@ public final class LimitedMemory implements Memory {
         }
         dirty[dirtyCount++] = c;
         return p;
+    }
+
+    private static byte[][] nullTable(int length) {
+        byte[][] t = NULL_TABLES.get(length);
+        if (t == null) {
+            t = new byte[length][];
+            if (NULL_TABLES.size() < MAX_NULL_TABLES) {
+                byte[][] raced = NULL_TABLES.putIfAbsent(length, t);
+                t = raced != null ? raced : t;
+            }
+        }
+        return t;
+    }
+
+    /** The first write (or grow) of a fork: private chunk tables, still pointing at the snapshot's chunks. */
+    private void unshareTables() {
+        pages = base.clone();
+        owned = new byte[base.length][];
+        tableShared = false;
     }
 
     private byte[] writable(int addr, int size) {
@@ -274,6 +323,9 @@ public final class LimitedMemory implements Memory {
             return -1;
         }
         int n = (int) target;
+        if (tableShared && n != old) {
+            unshareTables();
+        }
         int chunks = n * CHUNKS_PER_PAGE;
         if (chunks > pages.length) {
             int capacity = (int) Math.min((long) maxPages * CHUNKS_PER_PAGE, Math.max(chunks, (long) pages.length * 2));
