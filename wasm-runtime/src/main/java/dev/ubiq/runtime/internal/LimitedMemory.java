@@ -68,6 +68,9 @@ public final class LimitedMemory implements Memory {
     private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int initialPages;
+    /** The module's maximum under the runtime's cap: a grow above it is reported as the limit hit. */
+    private final int limitPages;
+    /** {@code limitPages}, and never above Chicory's {@code RUNTIME_MAX_PAGES} (as its ByteArrayMemory). */
     private final int maxPages;
     private final boolean shared;
     /** Read view: chunk {@code c} for {@code c < nPages * CHUNKS_PER_PAGE}, null beyond. Length is the table capacity. */
@@ -114,7 +117,8 @@ public final class LimitedMemory implements Memory {
             throw new MemoryLimitAtInstantiation(startPages, capPages);
         }
         this.initialPages = declared.initialPages();
-        this.maxPages = Math.min(declared.maximumPages(), capPages);
+        this.limitPages = Math.min(declared.maximumPages(), capPages);
+        this.maxPages = Math.min(limitPages, RUNTIME_MAX_PAGES);
         this.shared = declared.shared();
         if (allocateTables) {
             int capacity = Math.min(maxPages, Math.max(startPages, 16)) * CHUNKS_PER_PAGE;
@@ -317,7 +321,7 @@ public final class LimitedMemory implements Memory {
         int old = nPages;
         long target = (long) old + size;
         if (size < 0 || target > maxPages) {
-            if (size > 0) {
+            if (size > 0 && target > limitPages) {
                 limitHit = true;
             }
             return -1;
