@@ -91,8 +91,8 @@ c_native() { # NAME  -> native benchmark baseline
 }
 
 echo "[C]"
-for p in hello env_args exit_code files spin memhog trap; do c_command "$p"; done
-for p in spin_reactor fib matmul echo_reactor counter_reactor; do c_reactor "$p"; done
+for p in hello env_args exit_code files spin memhog trap wizer_command; do c_command "$p"; done
+for p in spin_reactor fib matmul echo_reactor counter_reactor snap_reactor heavy_init; do c_reactor "$p"; done
 for p in fib matmul; do c_native "$p"; done
 # reactors on the ubiq:v1 host ABI, built with the C guest SDK (host-abi/guest/c)
 SDK_C="$HERE/../host-abi/guest/c"

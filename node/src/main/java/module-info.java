@@ -1,6 +1,7 @@
 /** The Ubiq node: {@link dev.ubiq.node.UbiqNode} serves a runtime over HTTP. */
 module dev.ubiq.node {
     requires transitive dev.ubiq.runtime;
+    requires dev.ubiq.snapshot;
     requires io.netty.common;
     requires io.netty.buffer;
     requires io.netty.transport;

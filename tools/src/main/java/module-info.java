@@ -7,6 +7,7 @@
 module dev.ubiq.tools {
     requires dev.ubiq.runtime;
     requires dev.ubiq.node;
+    requires dev.ubiq.snapshot;
     requires info.picocli;
     requires java.net.http;
     requires com.fasterxml.jackson.databind;

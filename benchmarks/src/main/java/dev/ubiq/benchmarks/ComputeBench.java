@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * double matmul (memory loads and stores). Compares Chicory's compiled mode on its own
  * {@link ByteArrayMemory} (baseline) with the same code on Ubiq's {@link LimitedMemory} wrapper,
  * and the interpreter with compiled mode on fib(20) (fib(30) takes seconds per call interpreted,
- * too slow for this suite). {@code benchmarks/run.sh} also runs the gcc -O2 builds of the same C
+ * too slow for this suite). {@code *Forked}: the same code in an instance forked from a snapshot
+ * taken after {@code _initialize} (through the engine SPI), whose memory starts shared
+ * copy-on-write: what every pooled or fresh instance runs on since snapshots. {@code benchmarks/run.sh} also runs the gcc -O2 builds of the same C
  * files and prints wasm/native ratios.
  *
  * <p>Each benchmark method runs in its own JVM fork, so the compiled code's {@code Memory} call
@@ -141,6 +143,43 @@ public class ComputeBench {
         public void setup() {
             g = guest(Kind.INTERPRETER);
         }
+    }
+
+    /** fib and matmul in instances forked from snapshots taken after {@code _initialize}. */
+    @State(Scope.Thread)
+    public static class Forked {
+        dev.ubiq.runtime.engine.EngineInstance.EngineFunction fib;
+        dev.ubiq.runtime.engine.EngineInstance.EngineFunction matmul;
+
+        static dev.ubiq.runtime.engine.EngineInstance fork(String file) {
+            var module = new dev.ubiq.runtime.internal.ChicoryEngine(false, null, line -> {})
+                    .compile(Guests.bytes(file), file);
+            var spec = new dev.ubiq.runtime.engine.InstanceSpec(256L << 20, null);
+            dev.ubiq.runtime.engine.InstanceState state;
+            try (var first = module.instantiate(spec)) {
+                first.function("_initialize").call();
+                state = first.captureState();
+            }
+            return module.fork(state, spec);
+        }
+
+        @Setup
+        public void setup() {
+            fib = fork("fib.wasm").function("fib");
+            matmul = fork("matmul.wasm").function("matmul");
+            check("fib(" + FIB + ")", fib.call(FIB)[0], fib(FIB));
+            check("matmul(" + MATMUL_N + ")", matmul.call(MATMUL_N)[0], matmulChecksum(MATMUL_N));
+        }
+    }
+
+    @Benchmark
+    public long fib30CompiledForked(Forked s) {
+        return s.fib.call(FIB)[0];
+    }
+
+    @Benchmark
+    public long matmul128CompiledForked(Forked s) {
+        return s.matmul.call(MATMUL_N)[0];
     }
 
     @Benchmark

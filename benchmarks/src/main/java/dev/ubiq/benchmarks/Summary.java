@@ -38,7 +38,9 @@ public final class Summary {
             Map.entry("WasiHelloBench.ubiq", "WasiHelloBench.rawWasi"),
             Map.entry("ComputeBench.fib30CompiledLimitedMemory", "ComputeBench.fib30CompiledRaw"),
             Map.entry("ComputeBench.fib20Interpreter", "ComputeBench.fib20CompiledRaw"),
-            Map.entry("ComputeBench.matmul128CompiledLimitedMemory", "ComputeBench.matmul128CompiledRaw"));
+            Map.entry("ComputeBench.matmul128CompiledLimitedMemory", "ComputeBench.matmul128CompiledRaw"),
+            Map.entry("ComputeBench.fib30CompiledForked", "ComputeBench.fib30CompiledRaw"),
+            Map.entry("ComputeBench.matmul128CompiledForked", "ComputeBench.matmul128CompiledRaw"));
 
     /** One result row. Times are in the benchmark's own unit. */
     record Row(String name, String mode, String unit, double mean, double error, double p50, double p90,

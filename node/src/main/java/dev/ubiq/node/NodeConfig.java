@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * @param bindAddress address to listen on. Default {@code 127.0.0.1}: a node is reachable from
  *     other machines only when asked ({@code 0.0.0.0})
  * @param port TCP port; 0 picks a free one. Default 8080
- * @param dataDir modules, manifests, tokens and the compiled-code cache. Default
+ * @param dataDir modules, manifests, tokens, the compiled-code cache and pre-initialised snapshots
+ *     ({@code snapshots/NAME/vN.snapshot}). Default
  *     {@code $XDG_DATA_HOME/ubiq} or {@code ~/.local/share/ubiq}
  * @param limits the runtime's limits (module, payload, memory, deadline, concurrency)
  * @param maxConcurrentInvocations invocations running at once on the node, all functions

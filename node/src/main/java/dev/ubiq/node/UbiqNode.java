@@ -56,6 +56,8 @@ public final class UbiqNode implements AutoCloseable {
         this.runtime = UbiqRuntime.builder()
                 .withLimits(config.limits())
                 .withCodeCacheDir(dataDir.resolve("code-cache"))
+                // pre-initialised snapshots survive a restart: functions fork from them instead of running init again
+                .withSnapshotStore(new dev.ubiq.snapshot.FileSnapshotStore(dataDir, log))
                 .withLogSink(log)
                 // ubiq:v1 key-value data lives in the data directory and survives a restart
                 .withHostAbi(withKvBackend(hostAbi, dataDir))

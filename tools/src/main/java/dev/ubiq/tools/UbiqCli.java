@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
         versionProvider = UbiqCli.VersionProvider.class,
         description = {
             "Runs and inspects WebAssembly functions on the Ubiq runtime (run, inspect), serves them over "
-                    + "HTTP (serve), and manages a running node (deploy, invoke, ls, rm, logs, status)."
+                    + "HTTP (serve), manages a running node (deploy, invoke, ls, rm, logs, status), and inspects "
+                    + "pre-initialised snapshots (snapshot inspect)."
         },
         footerHeading = "%n",
         footer = "Run 'ubiq COMMAND --help' for the options and exit codes of a command.")
@@ -97,6 +98,7 @@ public final class UbiqCli implements Callable<Integer> {
         CommandLine cl = new CommandLine(new UbiqCli(io))
                 .addSubcommand(new RunCommand(io))
                 .addSubcommand(new InspectCommand(io))
+                .addSubcommand(new SnapshotCommand(io))
                 .addSubcommand(new ServeCommand(io))
                 .addSubcommand(new NodeCommands.Deploy(io))
                 .addSubcommand(new NodeCommands.Invoke(io))

@@ -253,6 +253,42 @@ class UbiqCliTest {
         assertTrue(json.get("memory").get("initial_pages").asInt() > 0);
     }
 
+    /** A real snapshot file: snap_reactor v1 after its setup, written by a runtime's file store. */
+    static Path snapshotFile(Path dataDir) throws IOException {
+        try (var rt = dev.ubiq.runtime.UbiqRuntime.builder()
+                .withSnapshotStore(new dev.ubiq.snapshot.FileSnapshotStore(dataDir, line -> {})).build()) {
+            rt.deploy(Files.readAllBytes(Path.of(guest("snap_reactor"))),
+                    dev.ubiq.runtime.Manifest.builder("snap").withInit("setup").build());
+        }
+        return dataDir.resolve("snapshots/snap/v1.snapshot");
+    }
+
+    @Test
+    void snapshotInspectPrintsWhatTheSnapshotHolds(@TempDir Path dir) throws IOException {
+        Path f = snapshotFile(dir);
+        Run r = ubiq("", "snapshot", "inspect", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("checksums ok"), r.out());
+        assertTrue(r.out().contains("function   snap v1"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("memory     \\d+ pages \\(\\d+ bytes\\), \\d+ non-zero 4 KiB chunks stored.*")), r.out());
+        assertTrue(r.out().contains("  [0] i32 = "), "the stack pointer global: " + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("tables     1")), r.out());
+    }
+
+    @Test
+    void snapshotInspectOfACorruptedFileFailsWith126(@TempDir Path dir) throws IOException {
+        Path f = snapshotFile(dir);
+        byte[] b = Files.readAllBytes(f);
+        b[b.length - 10] ^= 1;
+        Files.write(f, b);
+        Run r = ubiq("", "snapshot", "inspect", f.toString());
+        assertEquals(126, r.code(), r.out());
+        assertTrue(r.errorLine().contains("section MEMO: checksum mismatch"), r.err());
+        Run missing = ubiq("", "snapshot", "inspect", dir.resolve("nope.snapshot").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.errorLine().contains("no such file"), missing.err());
+    }
+
     @Test
     void inspectOfGarbageFailsWith126(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("junk.wasm");

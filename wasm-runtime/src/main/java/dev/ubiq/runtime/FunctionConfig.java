@@ -22,6 +22,10 @@ import java.util.Map;
  * @param capabilities what the function may use
  * @param route HTTP path a node serves it under, or {@code null}
  * @param config string settings the function reads with {@code ubiq:v1.config_get}
+ * @param initExport export run once before snapshotting (manifest {@code init}), or {@code null} for
+ *     the conventions only ({@code _initialize}, {@code ubiq_init}, {@code wizer.initialize})
+ * @param snapshot whether new instances fork from a pre-initialised snapshot (manifest {@code
+ *     snapshot}, default true)
  */
 public record FunctionConfig(
         String name,
@@ -37,7 +41,9 @@ public record FunctionConfig(
         Map<String, String> dirs,
         List<Capability> capabilities,
         String route,
-        Map<String, String> config) {
+        Map<String, String> config,
+        String initExport,
+        boolean snapshot) {
 
     /** Default {@code min_warm} for reactors. */
     public static final int DEFAULT_MIN_WARM = 1;

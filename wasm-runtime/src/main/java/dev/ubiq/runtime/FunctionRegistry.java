@@ -169,6 +169,9 @@ public final class FunctionRegistry {
         }
         e.version().close();
         metrics.remove(name);
+        if (ctx.snapshots() != null) {
+            ctx.snapshots().deleteAll(name);
+        }
     }
 
     /** The live version of {@code name}, or {@code null}. */
@@ -246,8 +249,17 @@ public final class FunctionRegistry {
         boolean reuse = reactor && (m.reuseInstances() == null || m.reuseInstances());
         int minWarm = reuse ? Math.min(conc, m.minWarm() == null ? FunctionConfig.DEFAULT_MIN_WARM : m.minWarm()) : 0;
         long ttl = m.idleTtlMs() == null ? FunctionConfig.DEFAULT_IDLE_TTL_MS : m.idleTtlMs();
+        if (m.init() != null) {
+            requireExport(name, exportMap(info), m.init(), "function", "() -> ()");
+        }
         return new FunctionConfig(name, shape, mem, timeout, conc, minWarm, ttl, reuse, m.args(), m.env(),
-                m.dirs(), m.capabilities(), m.route(), m.config());
+                m.dirs(), m.capabilities(), m.route(), m.config(), m.init(), m.snapshot() == null || m.snapshot());
+    }
+
+    private static Map<String, ModuleInfo.Export> exportMap(ModuleInfo info) {
+        Map<String, ModuleInfo.Export> ex = new LinkedHashMap<>();
+        info.exports().forEach(e -> ex.put(e.name(), e));
+        return ex;
     }
 
     private static void checkShape(String name, FunctionShape shape, ModuleInfo info) {

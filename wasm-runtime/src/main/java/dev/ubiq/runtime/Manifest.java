@@ -35,6 +35,9 @@ import java.util.Set;
  * args = ["--fast"]            # WASI commands: argv after the program name
  * capabilities = ["kv:thumbs"] # deny by default
  * route = "/thumb"            # node: also served as ANY /thumb and /thumb/...
+ * init = "setup"               # export run once at deploy before the snapshot (besides _initialize,
+ *                              # ubiq_init, wizer.initialize)
+ * snapshot = true              # false: no pre-initialised snapshot; every instance runs its init
  * [env]
  * MODE = "prod"
  * [dirs]                       # guest path = host path, preopened
@@ -49,7 +52,7 @@ public final class Manifest {
     /** Every key a manifest may hold. */
     public static final Set<String> KNOWN_FIELDS = Set.of("name", "shape", "max_memory_mb",
             "timeout_ms", "max_concurrency", "min_warm", "idle_ttl_ms", "reuse_instances", "args",
-            "env", "dirs", "capabilities", "route", "config");
+            "env", "dirs", "capabilities", "route", "config", "init", "snapshot");
 
     /** Loaded on first parse only: manifests built in code never pay Jackson's start-up. */
     private static final class Mappers {
@@ -65,6 +68,8 @@ public final class Manifest {
     private final Integer minWarm;
     private final Long idleTtlMs;
     private final Boolean reuseInstances;
+    private final String init;
+    private final Boolean snapshot;
     private final List<String> args;
     private final Map<String, String> env;
     private final Map<String, String> dirs;
@@ -81,6 +86,8 @@ public final class Manifest {
         this.minWarm = b.minWarm;
         this.idleTtlMs = b.idleTtlMs;
         this.reuseInstances = b.reuseInstances;
+        this.init = b.init;
+        this.snapshot = b.snapshot;
         this.args = List.copyOf(b.args);
         this.env = Map.copyOf(b.env);
         this.dirs = Map.copyOf(b.dirs);
@@ -168,6 +175,16 @@ public final class Manifest {
                 throw new InvalidManifestException("field 'reuse_instances': expected true or false, got " + n);
             }
             b.withReuseInstances(n.booleanValue());
+        }
+        if (root.has("init")) {
+            b.withInit(text(root, "init"));
+        }
+        if (root.has("snapshot")) {
+            JsonNode n = root.get("snapshot");
+            if (!n.isBoolean()) {
+                throw new InvalidManifestException("field 'snapshot': expected true or false, got " + n);
+            }
+            b.withSnapshot(n.booleanValue());
         }
         if (root.has("args")) {
             b.withArgs(stringList(root, "args"));
@@ -285,6 +302,16 @@ public final class Manifest {
         return reuseInstances;
     }
 
+    /** The init export run once before the snapshot, or {@code null} for the conventions only. */
+    public String init() {
+        return init;
+    }
+
+    /** Whether instances fork from a pre-initialised snapshot, or {@code null} for the default (true). */
+    public Boolean snapshot() {
+        return snapshot;
+    }
+
     public List<String> args() {
         return args;
     }
@@ -342,6 +369,12 @@ public final class Manifest {
         if (route != null) {
             root.put("route", route);
         }
+        if (init != null) {
+            root.put("init", init);
+        }
+        if (snapshot != null) {
+            root.put("snapshot", snapshot);
+        }
         if (!args.isEmpty()) {
             var a = root.putArray("args");
             args.forEach(a::add);
@@ -385,6 +418,8 @@ public final class Manifest {
         b.minWarm = minWarm;
         b.idleTtlMs = idleTtlMs;
         b.reuseInstances = reuseInstances;
+        b.init = init;
+        b.snapshot = snapshot;
         b.args.addAll(args);
         b.env.putAll(env);
         b.dirs.putAll(dirs);
@@ -404,6 +439,8 @@ public final class Manifest {
         private Integer minWarm;
         private Long idleTtlMs;
         private Boolean reuseInstances;
+        private String init;
+        private Boolean snapshot;
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> dirs = new LinkedHashMap<>();
@@ -462,6 +499,21 @@ public final class Manifest {
 
         public Builder withReuseInstances(boolean v) {
             reuseInstances = v;
+            return this;
+        }
+
+        /** An export run once at deploy, before the snapshot; it must take and return nothing. */
+        public Builder withInit(String export) {
+            if (export == null || export.isEmpty()) {
+                throw new InvalidManifestException("init: expected the name of an exported function, got '" + export + "'");
+            }
+            init = export;
+            return this;
+        }
+
+        /** {@code false}: no snapshot; every new instance runs the init exports itself. */
+        public Builder withSnapshot(boolean v) {
+            snapshot = v;
             return this;
         }
 

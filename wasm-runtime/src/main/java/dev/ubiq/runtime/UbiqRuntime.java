@@ -48,7 +48,8 @@ public final class UbiqRuntime implements AutoCloseable {
         });
         this.abi = new AbiHost(b.hostAbi, limits, name -> holder[0] == null ? null : holder[0].lookup(name),
                 b.nestedSink, b.log);
-        var ctx = new FunctionVersion.Context(limits, watchdog, b.meteringSink, new AtomicLong(), b.cpuMetering, abi);
+        var ctx = new FunctionVersion.Context(limits, watchdog, b.meteringSink, new AtomicLong(), b.cpuMetering,
+                b.snapshotStore, b.log, abi);
         this.registry = new FunctionRegistry(engine, ctx);
         holder[0] = registry;
     }
@@ -137,6 +138,7 @@ public final class UbiqRuntime implements AutoCloseable {
         private boolean interpreterOnly;
         private Engine engine;
         private Consumer<String> log;
+        private SnapshotStore snapshotStore;
         private Consumer<MeteringRecord> meteringSink;
         private CpuMetering cpuMetering = CpuMetering.ADAPTIVE;
         private HostAbiConfig hostAbi = HostAbiConfig.defaults();
@@ -175,6 +177,15 @@ public final class UbiqRuntime implements AutoCloseable {
         }
 
         /** Receives runtime events (interpreter fallback, cache failures). Default: System.Logger. */
+        /**
+         * Persists pre-initialised snapshots (default: none, snapshots live in memory only and every
+         * restart initialises functions again). See {@link SnapshotStore}.
+         */
+        public Builder withSnapshotStore(SnapshotStore v) {
+            snapshotStore = v;
+            return this;
+        }
+
         public Builder withLogSink(Consumer<String> v) {
             log = v;
             return this;

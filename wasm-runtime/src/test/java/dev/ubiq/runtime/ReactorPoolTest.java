@@ -18,13 +18,24 @@ import org.junit.jupiter.api.Timeout;
 class ReactorPoolTest {
 
     @Test
-    void reusedInstanceKeepsStateBetweenCalls() {
+    void reusedInstanceKeepsStateBetweenCallsWithoutSnapshot() {
         try (var rt = UbiqRuntime.builder().build()) {
-            rt.deploy("counter", Guests.bytes("counter_reactor"));
+            rt.deploy(Guests.bytes("counter_reactor"), Manifest.builder("counter").withSnapshot(false).build());
             assertEquals("1", rt.invoke("counter", Request.empty()).outputAsString());
             assertEquals("2", rt.invoke("counter", Request.empty()).outputAsString());
             assertEquals("3", rt.invoke("counter", Request.empty()).outputAsString());
             assertEquals(1, rt.stats("counter").liveInstances());
+        }
+    }
+
+    @Test
+    void pooledInstanceIsResetToTheSnapshotBetweenCalls() {
+        try (var rt = UbiqRuntime.builder().build()) {
+            rt.deploy("counter", Guests.bytes("counter_reactor"));
+            for (int i = 0; i < 3; i++) {
+                assertEquals("1", rt.invoke("counter", Request.empty()).outputAsString());
+            }
+            assertEquals(1, rt.stats("counter").liveInstances(), "the instance is reused, only its state is reset");
         }
     }
 

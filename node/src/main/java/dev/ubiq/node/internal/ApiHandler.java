@@ -383,6 +383,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             cfg.put("min_warm", d.config().minWarm());
             cfg.put("idle_ttl_ms", d.config().idleTtlMs());
             cfg.put("reuse_instances", d.config().reuseInstances());
+            cfg.put("init", d.config().initExport());
+            cfg.put("snapshot", d.config().snapshot());
             ArrayNode caps = cfg.putArray("capabilities");
             d.config().capabilities().forEach(c -> caps.add(c.toString()));
             ArrayNode exports = n.putArray("exports");

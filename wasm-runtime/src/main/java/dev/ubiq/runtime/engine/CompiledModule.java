@@ -25,4 +25,17 @@ public interface CompiledModule {
      * @throws dev.ubiq.runtime.UbiqException.InstantiationException when the start function traps
      */
     EngineInstance instantiate(InstanceSpec spec);
+
+    /**
+     * Creates an instance from a captured state instead of the module's initial one: links imports
+     * as {@link #instantiate} does, but neither re-applies data segments nor runs the start
+     * function; memory pages are shared with {@code state} until written, so the cost does not grow
+     * with the memory's size.
+     *
+     * @throws dev.ubiq.runtime.UbiqException.InstantiationException when {@code state} does not fit
+     *     this module (other globals, tables or memory)
+     * @throws dev.ubiq.runtime.UbiqException.LimitExceededException when the state's memory is above
+     *     {@code spec.maxMemoryBytes()}
+     */
+    EngineInstance fork(InstanceState state, InstanceSpec spec);
 }

@@ -40,6 +40,29 @@ public interface EngineInstance extends AutoCloseable {
      */
     Extern.InstanceExport export(String exportName);
 
+    /**
+     * Freezes this instance's memory, globals and tables into an immutable state that {@link
+     * CompiledModule#fork} starts new instances from. No memory is copied: the pages become shared
+     * and this instance copies a page before its next write to it. Afterwards {@link #reset()}
+     * returns this instance to the captured state. Call it only between calls.
+     *
+     * @throws dev.ubiq.runtime.UbiqException.InstantiationException when the instance holds state a
+     *     snapshot cannot carry (an imported memory, several memories, another instance's function in
+     *     a table); the message says which
+     */
+    InstanceState captureState();
+
+    /**
+     * Returns a forked (or captured) instance to the state it was forked from by restoring only the
+     * memory written since then ({@link InstanceState#CHUNK_SIZE} chunks), globals and tables.
+     * Afterwards it behaves like a fresh fork. Returns the number of chunks restored, or -1 when this
+     * instance cannot be reset in place (it was not forked, or a table grew): make a new fork instead.
+     */
+    int reset();
+
+    /** Memory chunks ({@link InstanceState#CHUNK_SIZE} bytes) written since the fork, capture or last reset; all for a fresh instance. */
+    int dirtyChunks();
+
     @Override
     void close();
 

@@ -30,6 +30,7 @@ import dev.ubiq.runtime.engine.GuestExitException;
 import dev.ubiq.runtime.engine.GuestInterruptedException;
 import dev.ubiq.runtime.engine.GuestTrapException;
 import dev.ubiq.runtime.engine.InstanceSpec;
+import dev.ubiq.runtime.engine.InstanceState;
 import dev.ubiq.runtime.engine.Linker;
 import dev.ubiq.runtime.engine.ModuleInfo;
 import dev.ubiq.runtime.engine.ValueType;
@@ -82,6 +83,53 @@ final class ChicoryCompiledModule implements CompiledModule {
 
     @Override
     public EngineInstance instantiate(InstanceSpec spec) {
+        return build(spec, null);
+    }
+
+    @Override
+    public EngineInstance fork(InstanceState state, InstanceSpec spec) {
+        checkFits(state);
+        ChicoryInstance inst = build(spec, state);
+        try {
+            inst.restore(state);
+        } catch (RuntimeException e) {
+            inst.close();
+            throw new InstantiationException(who + "cannot fork from the snapshot: " + e.getMessage(), e);
+        }
+        return inst;
+    }
+
+    /** Refuses a state captured from another module (or another build of it): its shape must match. */
+    private void checkFits(InstanceState state) {
+        boolean hasMemory = module.memorySection().map(m -> m.memoryCount() > 0).orElse(false);
+        if (state.hasMemory() != hasMemory) {
+            throw new InstantiationException(who + "snapshot does not fit the module: it has "
+                    + (state.hasMemory() ? "a" : "no") + " memory, the module " + (hasMemory ? "defines one" : "defines none"), null);
+        }
+        var globals = module.globalSection().globals();
+        List<ValueType> types = state.globalTypes();
+        boolean globalsFit = globals.length == types.size();
+        for (int i = 0; globalsFit && i < globals.length; i++) {
+            globalsFit = ChicoryLinking.valueType(globals[i].valueType()) == types.get(i);
+        }
+        if (!globalsFit) {
+            throw new InstantiationException(who + "snapshot does not fit the module: its globals " + types
+                    + " differ from the module's " + globals.length + " globals", null);
+        }
+        if (state.tableCount() != module.tableSection().tableCount()) {
+            throw new InstantiationException(who + "snapshot does not fit the module: " + state.tableCount()
+                    + " tables, the module defines " + module.tableSection().tableCount(), null);
+        }
+        if (state.hasMemory()) {
+            int initial = module.memorySection().get().getMemory(0).limits().initialPages();
+            if (state.memoryPages() < initial) {
+                throw new InstantiationException(who + "snapshot does not fit the module: " + state.memoryPages()
+                        + " memory pages, below the module's initial " + initial, null);
+            }
+        }
+    }
+
+    private ChicoryInstance build(InstanceSpec spec, InstanceState state) {
         int capPages = (int) Math.min(65536, spec.maxMemoryBytes() >>> 16);
         LimitedMemory[] memory = new LimitedMemory[1];
         WasiPreview1 wasi = spec.wasi() == null ? null : wasi(spec.wasi());
@@ -93,7 +141,9 @@ final class ChicoryCompiledModule implements CompiledModule {
                     .withMachineFactory(machineFactory)
                     .withImportValues(imports)
                     .withMemoryFactory(limits -> {
-                        LimitedMemory m = new LimitedMemory(limits, capPages);
+                        LimitedMemory m = memory[0] == null && state != null
+                                ? LimitedMemory.fork(state.unsafeSharedChunks(), state.droppedDataSegments(), limits, capPages)
+                                : new LimitedMemory(limits, capPages);
                         if (memory[0] == null) {
                             memory[0] = m;
                         }
@@ -105,10 +155,11 @@ final class ChicoryCompiledModule implements CompiledModule {
                     .build();
             // An imported memory (another instance's or the host's) is a LimitedMemory too.
             LimitedMemory mem = memory[0];
-            if (imports.memoryCount() > 0 && instance.memory() instanceof LimitedMemory imported) {
+            boolean importedMemory = imports.memoryCount() > 0;
+            if (importedMemory && instance.memory() instanceof LimitedMemory imported) {
                 mem = imported;
             }
-            return new ChicoryInstance(instance, mem, wasi);
+            return new ChicoryInstance(instance, mem, wasi, importedMemory);
         } catch (LimitedMemory.MemoryLimitAtInstantiation e) {
             close(wasi);
             throw new UbiqException.LimitExceededException(who + e.getMessage());
@@ -194,11 +245,139 @@ final class ChicoryCompiledModule implements CompiledModule {
         private final Instance instance;
         private final LimitedMemory memory;
         private final WasiPreview1 wasi;
+        private final boolean importedMemory;
+        /** The state this instance was forked from or last captured, which {@link #reset} returns to. */
+        private InstanceState origin;
 
-        ChicoryInstance(Instance instance, LimitedMemory memory, WasiPreview1 wasi) {
+        ChicoryInstance(Instance instance, LimitedMemory memory, WasiPreview1 wasi, boolean importedMemory) {
             this.instance = instance;
             this.memory = memory;
             this.wasi = wasi;
+            this.importedMemory = importedMemory;
+        }
+
+        private int importedGlobals = -1;
+        private int importedTables;
+        /** Indices (among module-defined globals) of the mutable ones: all a reset must restore. */
+        private int[] mutableGlobals;
+
+        private int importedGlobals() {
+            if (importedGlobals < 0) {
+                var imports = instance.module().importSection();
+                importedTables = imports.count(ExternalType.TABLE);
+                var defs = instance.module().globalSection().globals();
+                mutableGlobals = java.util.stream.IntStream.range(0, defs.length)
+                        .filter(i -> defs[i].mutabilityType() == com.dylibso.chicory.wasm.types.MutabilityType.Var)
+                        .toArray();
+                importedGlobals = imports.count(ExternalType.GLOBAL);
+            }
+            return importedGlobals;
+        }
+
+        private int importedTables() {
+            importedGlobals();
+            return importedTables;
+        }
+
+        @Override
+        public InstanceState captureState() {
+            WasmModule m = instance.module();
+            String who = "cannot snapshot the instance: ";
+            if (importedMemory) {
+                throw new InstantiationException(who + "its memory is imported, and a snapshot holds only what the instance owns", null);
+            }
+            if (m.memorySection().map(s -> s.memoryCount() > 1).orElse(false)) {
+                throw new InstantiationException(who + "it defines several memories (multi-memory is not supported by snapshots)", null);
+            }
+            int ig = importedGlobals();
+            var defs = m.globalSection().globals();
+            List<ValueType> types = new java.util.ArrayList<>(defs.length);
+            long[] values = new long[2 * defs.length];
+            for (int i = 0; i < defs.length; i++) {
+                GlobalInstance g = instance.global(ig + i);
+                ValueType t = ChicoryLinking.valueType(defs[i].valueType());
+                types.add(t);
+                if (t == ValueType.FUNCREF && g.getInstance() != null && g.getInstance() != instance
+                        && g.getValue() != com.dylibso.chicory.wasm.types.Value.REF_NULL_VALUE) {
+                    throw new InstantiationException(who + "global " + (ig + i)
+                            + " refers to another instance's function", null);
+                }
+                values[2 * i] = g.getValueLow();
+                values[2 * i + 1] = t == ValueType.V128 ? g.getValueHigh() : 0;
+            }
+            int it = importedTables();
+            int[][] tables = new int[m.tableSection().tableCount()][];
+            for (int k = 0; k < tables.length; k++) {
+                TableInstance t = instance.table(it + k);
+                int[] refs = new int[t.size()];
+                for (int j = 0; j < refs.length; j++) {
+                    refs[j] = t.ref(j);
+                    Instance owner = t.instance(j);
+                    if (owner != null && owner != instance && refs[j] != com.dylibso.chicory.wasm.types.Value.REF_NULL_VALUE) {
+                        throw new InstantiationException(who + "table " + (it + k) + " element " + j
+                                + " refers to another instance's function", null);
+                    }
+                }
+                tables[k] = refs;
+            }
+            byte[][] pages = memory == null ? null : memory.capture();
+            int[] dropped = memory == null ? new int[0] : memory.droppedSegments();
+            InstanceState s = InstanceState.ofFrozenChunks(pages, dropped, types, values, tables);
+            origin = s;
+            return s;
+        }
+
+        /** Overwrites globals and tables (which Chicory rebuilt from the module) with the state's. */
+        void restore(InstanceState state) {
+            int ig = importedGlobals();
+            for (int i : mutableGlobals) {
+                GlobalInstance g = instance.global(ig + i);
+                g.setValueLow(state.globalLow(i));
+                if (state.globalTypes().get(i) == ValueType.V128) {
+                    g.setValueHigh(state.globalHigh(i));
+                }
+            }
+            int it = importedTables();
+            for (int k = 0; k < state.tableCount(); k++) {
+                TableInstance t = instance.table(it + k);
+                int[] refs = state.unsafeTable(k);
+                if (t.size() > refs.length) {
+                    throw new IllegalStateException("table " + (it + k) + " has " + t.size()
+                            + " elements, more than the snapshot's " + refs.length);
+                }
+                if (t.size() < refs.length
+                        && t.grow(refs.length - t.size(), com.dylibso.chicory.wasm.types.Value.REF_NULL_VALUE, instance) < 0) {
+                    throw new IllegalStateException("table " + (it + k) + " cannot grow to the snapshot's "
+                            + refs.length + " elements");
+                }
+                for (int j = 0; j < refs.length; j++) {
+                    if (t.ref(j) != refs[j]) {
+                        t.setRef(j, refs[j], refs[j] == com.dylibso.chicory.wasm.types.Value.REF_NULL_VALUE ? null : instance);
+                    }
+                }
+            }
+            origin = state;
+        }
+
+        @Override
+        public int reset() {
+            if (origin == null || memory == null && origin.hasMemory()) {
+                return -1;
+            }
+            int it = importedTables();
+            for (int k = 0; k < origin.tableCount(); k++) {
+                if (instance.table(it + k).size() != origin.unsafeTable(k).length) {
+                    return -1;
+                }
+            }
+            int restored = memory == null ? 0 : memory.reset();
+            restore(origin);
+            return restored;
+        }
+
+        @Override
+        public int dirtyChunks() {
+            return memory == null ? 0 : memory.dirtyChunks();
         }
 
         /** The Chicory instance, for linking its exports into another module. */

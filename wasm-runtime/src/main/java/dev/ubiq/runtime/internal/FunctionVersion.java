@@ -9,6 +9,7 @@ import dev.ubiq.runtime.Limits;
 import dev.ubiq.runtime.MeteringRecord;
 import dev.ubiq.runtime.Outcome;
 import dev.ubiq.runtime.Request;
+import dev.ubiq.runtime.SnapshotStore;
 import dev.ubiq.runtime.UbiqException;
 import dev.ubiq.runtime.UbiqException.InstantiationException;
 import dev.ubiq.runtime.engine.CompiledModule;
@@ -18,6 +19,7 @@ import dev.ubiq.runtime.engine.GuestExitException;
 import dev.ubiq.runtime.engine.GuestInterruptedException;
 import dev.ubiq.runtime.engine.GuestTrapException;
 import dev.ubiq.runtime.engine.InstanceSpec;
+import dev.ubiq.runtime.engine.InstanceState;
 import dev.ubiq.runtime.engine.WasiConfig;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -44,7 +46,8 @@ public final class FunctionVersion {
 
     /** What every version of every function shares with the runtime. */
     public record Context(Limits limits, Watchdog watchdog, Consumer<MeteringRecord> meteringSink,
-            AtomicLong invocationIds, dev.ubiq.runtime.CpuMetering cpuMetering, AbiHost abi) {}
+            AtomicLong invocationIds, dev.ubiq.runtime.CpuMetering cpuMetering, SnapshotStore snapshots,
+            Consumer<String> log, AbiHost abi) {}
 
     private final FunctionConfig config;
     private final int version;
@@ -59,6 +62,14 @@ public final class FunctionVersion {
     private final ReactorPool pool;
     /** What the function may use through ubiq:v1, resolved once at deploy. */
     private final AbiGrants grants;
+    /**
+     * The pre-initialised state every new instance forks from; {@code null} when the manifest turned
+     * snapshots off or the instance held state a snapshot cannot carry (then each instance runs its
+     * init exports). Set once in {@link #create}, before any invocation.
+     */
+    private InstanceState snapshot;
+    /** Where the snapshot came from, for {@code ubiq} and the node's function listing. */
+    private String snapshotOrigin = "none";
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger liveCommands = new AtomicInteger();
     /**
@@ -108,6 +119,9 @@ public final class FunctionVersion {
         Watchdog.Slot slot = ctx.watchdog().arm(System.nanoTime(), fv.timeoutNs);
         RuntimeException failure = null;
         try {
+            if (config.snapshot()) {
+                fv.snapshot = fv.prepareSnapshot();
+            }
             if (config.shape() == FunctionShape.REACTOR) {
                 ReactorIsolate trial = fv.newReactor();
                 if (fv.pool != null) {
@@ -117,7 +131,7 @@ public final class FunctionVersion {
                     trial.close();
                 }
             } else {
-                fv.instantiate(fv.commandWasi(EMPTY, OutputStream.nullOutputStream(),
+                fv.newInstance(fv.commandWasi(EMPTY, OutputStream.nullOutputStream(),
                         OutputStream.nullOutputStream(), List.of(), Map.of()),
                         new AbiInstance(fv.grants, OutputStream.nullOutputStream(), fv.timeoutNs)).close();
             }
@@ -141,6 +155,84 @@ public final class FunctionVersion {
 
     public FunctionConfig config() {
         return config;
+    }
+
+    /** The state new instances fork from, or {@code null} when they are created and initialised each. */
+    public InstanceState snapshot() {
+        return snapshot;
+    }
+
+    /** "none", "initialised" (captured at this deploy) or "loaded" (from the snapshot store). */
+    public String snapshotOrigin() {
+        return snapshotOrigin;
+    }
+
+    /**
+     * Loads the snapshot from the store, or initialises one instance (the start function, {@code
+     * _initialize}, {@code ubiq_init}, {@code wizer.initialize}, then the manifest's {@code init}),
+     * captures it and saves it. Returns {@code null} (logged) when the instance holds state a
+     * snapshot cannot carry. Init failures propagate: they fail the deploy as they did without
+     * snapshots.
+     */
+    private InstanceState prepareSnapshot() {
+        SnapshotStore store = ctx.snapshots();
+        SnapshotStore.Key key = new SnapshotStore.Key(config.name(), version, module.info().sha256());
+        if (store != null) {
+            InstanceState loaded = store.load(key);
+            if (loaded != null) {
+                try {
+                    module.fork(loaded, spec(nullWasi(), new AbiInstance(grants, OutputStream.nullOutputStream(),
+                            timeoutNs))).close();
+                    snapshotOrigin = "loaded";
+                    return loaded;
+                } catch (UbiqException e) {
+                    log(who + ": stored snapshot " + config.name() + " v" + version
+                            + " cannot be used (" + e.getMessage() + "); initialising again");
+                }
+            }
+        }
+        AbiInstance initAbi = new AbiInstance(grants, OutputStream.nullOutputStream(), timeoutNs);
+        EngineInstance inst = instantiate(nullWasi(), initAbi);
+        try {
+            if (config.shape() == FunctionShape.REACTOR) {
+                runInit(inst, ReactorAbi.WASI_INITIALIZE);
+                runInit(inst, ReactorAbi.INIT);
+            } else {
+                runInit(inst, WIZER_INITIALIZE);
+            }
+            if (config.initExport() != null) {
+                runInit(inst, config.initExport());
+            }
+            initAbi.end(); // spawns the init left running are cancelled; they are not part of the state
+            InstanceState s;
+            try {
+                s = inst.captureState();
+            } catch (UbiqException e) {
+                log(who + ": no snapshot, every instance runs its init: " + e.getMessage());
+                return null;
+            }
+            if (store != null) {
+                store.save(key, s);
+            }
+            snapshotOrigin = "initialised";
+            return s;
+        } finally {
+            inst.close();
+        }
+    }
+
+    /** The Wizer convention's init export, which WASI commands may offer for pre-initialisation. */
+    public static final String WIZER_INITIALIZE = "wizer.initialize";
+
+    private WasiConfig nullWasi() {
+        return new WasiConfig(baseArgs, baseEnv, InputStream.nullInputStream(), OutputStream.nullOutputStream(),
+                OutputStream.nullOutputStream(), preopens);
+    }
+
+    private void log(String line) {
+        if (ctx.log() != null) {
+            ctx.log().accept(line);
+        }
     }
 
     public int version() {
@@ -178,9 +270,22 @@ public final class FunctionVersion {
     }
 
     private EngineInstance instantiate(WasiConfig wasiConfig, AbiInstance abi) {
+        return module.instantiate(spec(wasiConfig, abi));
+    }
+
+    private InstanceSpec spec(WasiConfig wasiConfig, AbiInstance abi) {
         AbiHost host = ctx.abi();
-        return module.instantiate(new InstanceSpec(config.maxMemoryBytes(), wasi ? wasiConfig : null,
-                host == null ? null : host.linker(), abi));
+        return new InstanceSpec(config.maxMemoryBytes(), wasi ? wasiConfig : null,
+                host == null ? null : host.linker(), abi);
+    }
+
+    /**
+     * A new instance: forked from the snapshot when there is one, else instantiated (init not run).
+     * Either way it gets its own ubiq:v1 state: host-side state is never part of a snapshot.
+     */
+    private EngineInstance newInstance(WasiConfig wasiConfig, AbiInstance abi) {
+        InstanceState s = snapshot;
+        return s == null ? instantiate(wasiConfig, abi) : module.fork(s, spec(wasiConfig, abi));
     }
 
     private WasiConfig commandWasi(byte[] body, OutputStream out, OutputStream err, List<String> extraArgs,
@@ -202,7 +307,7 @@ public final class FunctionVersion {
     private ReactorIsolate newReactor() {
         SwitchableOutputStream out = new SwitchableOutputStream();
         AbiInstance abi = new AbiInstance(grants, out, timeoutNs);
-        EngineInstance inst = instantiate(new WasiConfig(baseArgs, baseEnv, InputStream.nullInputStream(), out, out, preopens), abi);
+        EngineInstance inst = newInstance(new WasiConfig(baseArgs, baseEnv, InputStream.nullInputStream(), out, out, preopens), abi);
         try {
             EngineFunction alloc = inst.function(ReactorAbi.ALLOC);
             EngineFunction handle = inst.function(ReactorAbi.HANDLE);
@@ -210,8 +315,13 @@ public final class FunctionVersion {
                 throw new UbiqException.InvalidModuleException("function '" + config.name()
                         + "': a reactor must export " + ReactorAbi.ALLOC + " and " + ReactorAbi.HANDLE, null);
             }
-            runInit(inst, ReactorAbi.WASI_INITIALIZE);
-            runInit(inst, ReactorAbi.INIT);
+            if (snapshot == null) {
+                runInit(inst, ReactorAbi.WASI_INITIALIZE);
+                runInit(inst, ReactorAbi.INIT);
+                if (config.initExport() != null) {
+                    runInit(inst, config.initExport());
+                }
+            }
             abi.end(); // what ubiq_init spawned and did not await is cancelled, as at the end of an invocation
             return new ReactorIsolate(inst, alloc, handle, out, abi);
         } catch (RuntimeException e) {
@@ -303,7 +413,7 @@ public final class FunctionVersion {
                 try {
                     abi = new AbiInstance(grants, log, timeoutNs);
                     abi.begin(deadlineNs, depth);
-                    inst = instantiate(commandWasi(body, stdout, log, req.args(), req.env()), abi);
+                    inst = newInstance(commandWasi(body, stdout, log, req.args(), req.env()), abi);
                     EngineFunction start = inst.function(WasiCommandAbi.START);
                     start.call();
                     exitCode = 0;
@@ -351,7 +461,8 @@ public final class FunctionVersion {
                     limitHit = iso.instance.memoryLimitHit();
                     if (pool == null) {
                         iso.close();
-                    } else if (healthy) {
+                    } else if (healthy && (snapshot == null || iso.instance.reset() >= 0)) {
+                        // with a snapshot the next caller gets the snapshot's state, not this caller's
                         pool.release(iso);
                     } else {
                         pool.discard(iso);
