@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -68,6 +69,13 @@ public class HostAbiBench {
 
     @State(Scope.Benchmark)
     public static class NodeState {
+        /**
+         * Whether the functions fork from a snapshot and pooled instances are reset to it after
+         * each call (the default), or keep their state between calls ({@code snapshot = false}):
+         * the reset is part of every call's cost, so both are measured in the same run.
+         */
+        @Param({"true", "false"})
+        public boolean snapshot;
         Path dir;
         UbiqNode node;
         UbiqRuntime rt;
@@ -91,9 +99,9 @@ public class HostAbiBench {
             node = UbiqNode.builder().withPort(0).withDataDir(dir).withLog(l -> { }).start();
             rt = node.runtime();
             byte[] wasm = Guests.bytes("abi_bench.wasm");
-            node.deploy("sink", wasm, Manifest.builder("sink").withMaxConcurrency(4).build());
+            node.deploy("sink", wasm, Manifest.builder("sink").withMaxConcurrency(4).withSnapshot(snapshot).build());
             node.deploy("bench", wasm, Manifest.builder("bench").withCapability("call:sink")
-                    .withCapability("kv:bench").withCapability("channel:bench").build());
+                    .withCapability("kv:bench").withCapability("channel:bench").withSnapshot(snapshot).build());
             byte[] body = new byte[1024];
             Arrays.fill(body, (byte) 'E');
             String head = "POST /v1/functions/sink/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
@@ -107,7 +115,7 @@ public class HostAbiBench {
             in = socket.getInputStream();
             check(rt.invoke("bench", Request.of("P64")));
             mem = UbiqRuntime.builder().build();
-            mem.deploy(wasm, Manifest.builder("bench").withCapability("kv:bench").build());
+            mem.deploy(wasm, Manifest.builder("bench").withCapability("kv:bench").withSnapshot(snapshot).build());
             check(mem.invoke("bench", Request.of("P64")));
         }
 
@@ -169,7 +177,7 @@ public class HostAbiBench {
             if (op != null) {
                 UbiqRuntime target = op.startsWith("P2") && !op.equals("P200") || op.startsWith("G") ? mem : rt;
                 InvocationResult r = target.invoke("bench", Request.of(op));
-                System.out.println("guest-timed " + op + ": " + r.outputAsString() + " " + r.message());
+                System.out.println("guest-timed " + op + " snapshot=" + snapshot + ": " + r.outputAsString() + " " + r.message());
             }
             mem.close();
             socket.close();
