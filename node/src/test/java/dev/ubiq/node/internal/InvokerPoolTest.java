@@ -76,8 +76,11 @@ class InvokerPoolTest {
                 }
                 assertTrue(done.await(20, TimeUnit.SECONDS), "round " + round + ": " + parties + " tasks did not all meet");
                 assertEquals(parties, threadsSeen.size(), "one thread per running task");
+                // a task frees its place just after its body ends: the next round needs all n free
+                awaitIdle(p);
                 if (round % 3 == 0) {
                     burst(p, 200);
+                    awaitIdle(p);
                 }
                 if (round % 50 == 0) {
                     Thread.sleep(20); // let idle workers retire (5 ms here): woken entries must skip them
@@ -193,6 +196,15 @@ class InvokerPoolTest {
             }
         }
         assertTrue(done.await(10, TimeUnit.SECONDS));
+    }
+
+    /** Waits (bounded) until every admitted task has freed its place. */
+    private static void awaitIdle(InvokerPool p) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (p.admitted() > 0) {
+            assertTrue(System.nanoTime() < end, "tasks still admitted after 10 s: " + p.admitted());
+            Thread.sleep(0, 100_000);
+        }
     }
 
     /** A task with nothing to do after its place is free. */
