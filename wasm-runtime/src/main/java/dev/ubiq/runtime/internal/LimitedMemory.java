@@ -539,15 +539,7 @@ public final class LimitedMemory implements Memory {
 
     @Override
     public void writeByte(int addr, byte data) {
-        byte[] p;
-        try {
-            p = owned[addr >>> CHUNK_SHIFT];
-        } catch (RuntimeException e) {
-            throw outOfBounds(addr, 1);
-        }
-        if (p == null) {
-            p = own(addr, 1);
-        }
+        byte[] p = writable(addr, 1);
         p[addr & CHUNK_MASK] = data;
     }
 
@@ -574,15 +566,7 @@ public final class LimitedMemory implements Memory {
     public void writeShort(int addr, short data) {
         int off = addr & CHUNK_MASK;
         if (off <= CHUNK_SIZE - 2) {
-            byte[] p;
-            try {
-                p = owned[addr >>> CHUNK_SHIFT];
-            } catch (RuntimeException e) {
-                throw outOfBounds(addr, 2);
-            }
-            if (p == null) {
-                p = own(addr, 2);
-            }
+            byte[] p = writable(addr, 2);
             SHORT.set(p, off, data);
             return;
         }
@@ -613,15 +597,7 @@ public final class LimitedMemory implements Memory {
     public void writeI32(int addr, int data) {
         int off = addr & CHUNK_MASK;
         if (off <= CHUNK_SIZE - 4) {
-            byte[] p;
-            try {
-                p = owned[addr >>> CHUNK_SHIFT];
-            } catch (RuntimeException e) {
-                throw outOfBounds(addr, 4);
-            }
-            if (p == null) {
-                p = own(addr, 4);
-            }
+            byte[] p = writable(addr, 4);
             INT.set(p, off, data);
             return;
         }
@@ -653,15 +629,7 @@ public final class LimitedMemory implements Memory {
     public void writeLong(int addr, long data) {
         int off = addr & CHUNK_MASK;
         if (off <= CHUNK_SIZE - 8) {
-            byte[] p;
-            try {
-                p = owned[addr >>> CHUNK_SHIFT];
-            } catch (RuntimeException e) {
-                throw outOfBounds(addr, 8);
-            }
-            if (p == null) {
-                p = own(addr, 8);
-            }
+            byte[] p = writable(addr, 8);
             LONG.set(p, off, data);
             return;
         }
@@ -693,15 +661,7 @@ public final class LimitedMemory implements Memory {
     public void writeF32(int addr, float data) {
         int off = addr & CHUNK_MASK;
         if (off <= CHUNK_SIZE - 4) {
-            byte[] p;
-            try {
-                p = owned[addr >>> CHUNK_SHIFT];
-            } catch (RuntimeException e) {
-                throw outOfBounds(addr, 4);
-            }
-            if (p == null) {
-                p = own(addr, 4);
-            }
+            byte[] p = writable(addr, 4);
             FLOAT.set(p, off, data);
             return;
         }
@@ -730,15 +690,7 @@ public final class LimitedMemory implements Memory {
     public void writeF64(int addr, double data) {
         int off = addr & CHUNK_MASK;
         if (off <= CHUNK_SIZE - 8) {
-            byte[] p;
-            try {
-                p = owned[addr >>> CHUNK_SHIFT];
-            } catch (RuntimeException e) {
-                throw outOfBounds(addr, 8);
-            }
-            if (p == null) {
-                p = own(addr, 8);
-            }
+            byte[] p = writable(addr, 8);
             DOUBLE.set(p, off, data);
             return;
         }
