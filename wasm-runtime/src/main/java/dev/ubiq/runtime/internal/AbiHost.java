@@ -311,17 +311,26 @@ public final class AbiHost implements AutoCloseable {
         return target(c, h, "namespace", ptr, len);
     }
 
+    /** INVALID for a bad namespace name, DENIED (and logged) without its grant; null when the call may go on. */
+    private long[] kvRefused(AbiInstance st, Hostcall h, String ns) {
+        if (ns == null) {
+            return err(AbiError.INVALID);
+        }
+        if (!st.grants.mayUseKv(ns)) {
+            return denied(st, h, "kv:" + ns, "namespace '" + ns + "'");
+        }
+        return null;
+    }
+
     private long[] kvGet(Caller c, long[] a) {
         Hostcall h = Hostcall.KV_GET;
         AbiInstance st = state(c, h);
         range(c, h, "output buffer", a[4], a[5]);
         String ns = kvNamespace(c, h, a[0], a[1]);
         range(c, h, "key", a[2], a[3]);
-        if (ns == null) {
-            return err(AbiError.INVALID);
-        }
-        if (!st.grants.mayUseKv(ns)) {
-            return denied(st, h, "kv:" + ns, "namespace '" + ns + "'");
+        long[] refused = kvRefused(st, h, ns);
+        if (refused != null) {
+            return refused;
         }
         if ((int) a[3] > config.kvMaxKeyBytes() || (int) a[3] < 0) {
             return err(AbiError.NOT_FOUND);
@@ -339,11 +348,9 @@ public final class AbiHost implements AutoCloseable {
         String ns = kvNamespace(c, h, a[0], a[1]);
         range(c, h, "key", a[2], a[3]);
         range(c, h, "value", a[4], a[5]);
-        if (ns == null) {
-            return err(AbiError.INVALID);
-        }
-        if (!st.grants.mayUseKv(ns)) {
-            return denied(st, h, "kv:" + ns, "namespace '" + ns + "'");
+        long[] refused = kvRefused(st, h, ns);
+        if (refused != null) {
+            return refused;
         }
         if ((int) a[3] > config.kvMaxKeyBytes() || (int) a[5] > config.kvMaxValueBytes() || (int) a[3] < 0 || (int) a[5] < 0) {
             return err(AbiError.TOO_LARGE);
@@ -357,11 +364,9 @@ public final class AbiHost implements AutoCloseable {
         AbiInstance st = state(c, h);
         String ns = kvNamespace(c, h, a[0], a[1]);
         range(c, h, "key", a[2], a[3]);
-        if (ns == null) {
-            return err(AbiError.INVALID);
-        }
-        if (!st.grants.mayUseKv(ns)) {
-            return denied(st, h, "kv:" + ns, "namespace '" + ns + "'");
+        long[] refused = kvRefused(st, h, ns);
+        if (refused != null) {
+            return refused;
         }
         if ((int) a[3] > config.kvMaxKeyBytes() || (int) a[3] < 0) {
             return err(AbiError.NOT_FOUND);
@@ -376,11 +381,9 @@ public final class AbiHost implements AutoCloseable {
         range(c, h, "output buffer", a[4], a[5]);
         String ns = kvNamespace(c, h, a[0], a[1]);
         range(c, h, "prefix", a[2], a[3]);
-        if (ns == null) {
-            return err(AbiError.INVALID);
-        }
-        if (!st.grants.mayUseKv(ns)) {
-            return denied(st, h, "kv:" + ns, "namespace '" + ns + "'");
+        long[] refused = kvRefused(st, h, ns);
+        if (refused != null) {
+            return refused;
         }
         if ((int) a[3] > config.kvMaxKeyBytes() || (int) a[3] < 0) {
             return deliver(c, st, (int) a[4], (int) a[5], EMPTY);
