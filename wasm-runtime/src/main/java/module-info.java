@@ -17,5 +17,5 @@ module dev.ubiq.runtime {
     exports dev.ubiq.runtime;
     exports dev.ubiq.runtime.engine;
     exports dev.ubiq.runtime.hostcalls;
-    exports dev.ubiq.runtime.internal to dev.ubiq.tools, dev.ubiq.node;
+    exports dev.ubiq.runtime.internal to dev.ubiq.tools, dev.ubiq.node, dev.ubiq.snapshot;
 }

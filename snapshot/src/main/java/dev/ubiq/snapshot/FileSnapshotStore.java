@@ -2,19 +2,14 @@ package dev.ubiq.snapshot;
 
 import dev.ubiq.runtime.SnapshotStore;
 import dev.ubiq.runtime.engine.InstanceState;
+import dev.ubiq.runtime.internal.CodeCache.AtomicFiles;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
@@ -138,29 +133,7 @@ public final class FileSnapshotStore implements SnapshotStore {
      * target, fsync of the folder. On failure the temp file is removed and the target is untouched.
      */
     public static void write(Path target, Snapshot s) throws IOException {
-        Path parent = target.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-                SnapshotFormat.write(s, out);
-                out.flush();
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            try (FileChannel d = FileChannel.open(parent, StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException e) {
-                // some file systems cannot fsync a folder; the rename itself is still atomic
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(target, out -> SnapshotFormat.write(s, out));
     }
 
     private void prune(String function) throws IOException {

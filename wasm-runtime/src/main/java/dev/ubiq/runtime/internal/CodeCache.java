@@ -1,10 +1,13 @@
 package dev.ubiq.runtime.internal;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -140,16 +143,29 @@ public final class CodeCache {
     public static final class AtomicFiles {
         private AtomicFiles() {}
 
+        /** What an atomic write puts in the file; the stream is buffered and flushed by the caller. */
+        @FunctionalInterface
+        public interface Body {
+            void writeTo(OutputStream out) throws IOException;
+        }
+
         public static void write(Path target, byte[] data) throws IOException {
+            write(target, out -> out.write(data));
+        }
+
+        /**
+         * Writes {@code body} to a temp file beside {@code target}, fsyncs it, renames it over
+         * {@code target} and fsyncs the folder: readers see the old file or the whole new one.
+         */
+        public static void write(Path target, Body body) throws IOException {
             Path parent = target.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    ByteBuffer buf = ByteBuffer.wrap(data);
-                    while (buf.hasRemaining()) {
-                        ch.write(buf);
-                    }
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                    body.writeTo(out);
+                    out.flush();
                     ch.force(true);
                 }
                 try {
